@@ -1,0 +1,108 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Each target holds one concern; C headers live only behind their own wrapper targets,
+// so no Swift module imports a C header that another module of the same build does not see.
+let package = Package(
+    name: "drover",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "drover", targets: ["drover"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries, each behind its own module.
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(name: "CDroverLinux"),
+
+        // Process control: the only module that calls posix_spawn, kill, waitid and reads /proc.
+        .target(name: "DroverPosix", dependencies: ["CDroverLinux"]),
+
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+
+        // The supervisor–worker control protocol: messages, versioning, framing. Pure: no sockets.
+        .target(name: "DroverControl"),
+
+        // The control protocol over a socket: framed reads on a dedicated thread, writes, the admin socket.
+        .target(name: "DroverControlSocket", dependencies: ["DroverControl", "DroverPosix"]),
+
+        // Pure supervisor policy: worker states, restart/hang/memory decisions. Time is an input.
+        .target(name: "DroverSupervisorCore"),
+
+        // sd_notify and the watchdog, behind one owner.
+        .target(name: "DroverSystemd", dependencies: ["CSystemd"]),
+
+        // The queue contract and the in-memory queue; no Redis.
+        .target(name: "DroverQueue"),
+
+        // A Redis client over hiredis; knows nothing of jobs.
+        .target(name: "DroverRedis", dependencies: ["CHiredis"]),
+
+        // The Redis-backed JobQueue: Lua scripts and their callers.
+        .target(name: "DroverRedisQueue", dependencies: ["DroverQueue", "DroverRedis"]),
+
+        // Configuration structs, the YAML/environment/flag loader, and validation.
+        .target(name: "DroverConfig", dependencies: [
+            "DroverQueue",
+            .product(name: "Configuration", package: "swift-configuration"),
+            // Read directly only to name unknown keys and their lines; values come through Configuration.
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // The worker process: job loop, handlers, batching of acks.
+        .target(name: "DroverWorker", dependencies: [
+            "DroverQueue",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
+        .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
+
+        // `drover bench`: drives real worker processes and measures them.
+        .target(name: "DroverBench", dependencies: [
+            "DroverQueue", "DroverPosix", "DroverRedis", "DroverRedisQueue", "DroverEmbeddedRedis",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+
+        // The command line; the only place that bootstraps logging.
+        .target(name: "DroverCLI", dependencies: [
+            "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
+            "DroverBench", "DroverPosix", "DroverEmbeddedRedis",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
+
+        // Real-part helpers for tests: redis-server on a temp socket, drover processes.
+        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis"]),
+
+        .testTarget(name: "DroverQueueTests", dependencies: [
+            "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+        ]),
+        .testTarget(name: "DroverRedisTests", dependencies: ["DroverRedis", "DroverTestSupport"]),
+        .testTarget(name: "DroverPosixTests", dependencies: ["DroverPosix", "DroverTestSupport"]),
+        .testTarget(name: "DroverConfigTests", dependencies: ["DroverConfig"]),
+        .testTarget(name: "DroverWorkerTests", dependencies: [
+            "DroverWorker", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+        ]),
+        .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
+        .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix"]),
+        .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
+        .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
+    ]
+)

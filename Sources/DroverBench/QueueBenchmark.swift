@@ -1,0 +1,265 @@
+import DroverEmbeddedRedis
+import DroverPosix
+import DroverQueue
+import DroverRedis
+import DroverRedisQueue
+import Glibc
+import Histogram
+import Logging
+
+/// `drover bench queue`: real worker processes against a real Redis, measured end to end.
+///
+/// Two shapes: a bulk run (enqueue `jobs`, then start the workers and time the drain) and a paced
+/// run (`rate` jobs/s for `duration` s into already-running workers, for latency under load).
+public struct QueueBenchmark: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        public var redisURL: RedisURL?
+        public var jobs = 100_000
+        public var workers = 2
+        public var concurrency = 64
+        public var sleepMs = 0
+        public var rate: Int?
+        public var durationSeconds = 10
+        public var executablePath: String
+        public init(executablePath: String) { self.executablePath = executablePath }
+    }
+
+    let options: Options
+    let logger: Logger
+
+    public init(options: Options, logger: Logger) {
+        self.options = options
+        self.logger = logger
+    }
+
+    public func run() async throws -> QueueBenchmarkReport {
+        let watcher = try ChildWatcher()
+        defer { watcher.stop() }
+        var embedded: EmbeddedRedis?
+        var temporaryDirectory: String?
+        let url: RedisURL
+        if let given = options.redisURL {
+            url = given
+        } else {
+            let directory = try Self.makeTemporaryDirectory()
+            temporaryDirectory = directory
+            let redis = try await EmbeddedRedis.start(.init(directory: directory, appendOnly: false), watcher: watcher)
+            embedded = redis
+            url = redis.url
+        }
+        let namespace = "bench-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        var policy = QueuePolicy()
+        policy.retentionCount = max(policy.retentionCount, options.jobs, (options.rate ?? 0) * options.durationSeconds)
+        let queue = RedisJobQueue(url: url, policy: policy, namespace: namespace)
+        let stats = RedisClient(url: url)
+        var workers: [WatchedChild] = []
+        do {
+            let report = try await measure(queue: queue, stats: stats, url: url, namespace: namespace, policy: policy, watcher: watcher, workers: &workers)
+            await stop(workers)
+            try? await queue.deleteNamespace()
+            await queue.close()
+            await stats.close()
+            await embedded?.stop()
+            if let temporaryDirectory { Self.removeDirectory(temporaryDirectory) }
+            return report
+        } catch {
+            await stop(workers)
+            try? await queue.deleteNamespace()
+            await embedded?.stop()
+            if let temporaryDirectory { Self.removeDirectory(temporaryDirectory) }
+            throw error
+        }
+    }
+
+    private func measure(
+        queue: RedisJobQueue, stats: RedisClient, url: RedisURL, namespace: String, policy: QueuePolicy,
+        watcher: ChildWatcher, workers: inout [WatchedChild]
+    ) async throws -> QueueBenchmarkReport {
+        var report = QueueBenchmarkReport(options: options, redis: "\(url)")
+        let before = try await CommandStats.read(stats)
+        var ids: [JobID] = []
+        if let rate = options.rate {
+            workers = try await spawnWorkers(url: url, namespace: namespace, policy: policy, watcher: watcher)
+            try await waitUntilBlocked(stats: stats, count: workers.count)
+            let started = ContinuousClock.now
+            ids = try await enqueuePaced(queue: queue, rate: rate)
+            report.enqueueSeconds = (ContinuousClock.now - started).seconds
+        } else {
+            let started = ContinuousClock.now
+            ids = try await enqueueBulk(queue: queue)
+            report.enqueueSeconds = (ContinuousClock.now - started).seconds
+            workers = try await spawnWorkers(url: url, namespace: namespace, policy: policy, watcher: watcher)
+        }
+        report.jobs = ids.count
+        try await waitUntilDone(queue: queue, total: ids.count, workers: workers)
+        let after = try await CommandStats.read(stats)
+        report.redisCommands = after.total - before.total
+        report.redisScriptCalls = after.scriptCalls - before.scriptCalls
+        report.redisBlockingCalls = after.blockingCalls - before.blockingCalls
+
+        var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var firstStart = Int64.max
+        var lastFinish = Int64.min
+        for timing in try await queue.timings(of: ids) {
+            guard let timing, let finished = timing.finishedMicros else { report.unfinished += 1; continue }
+            _ = histogram.record(UInt64(max(0, finished - timing.createdMicros)))
+            if let started = timing.startedMicros { firstStart = min(firstStart, started) }
+            lastFinish = max(lastFinish, finished)
+        }
+        report.drainSeconds = lastFinish > firstStart ? Double(lastFinish - firstStart) / 1e6 : 0
+        report.latencyMicros = LatencySummary(
+            p50: histogram.valueAtPercentile(50), p95: histogram.valueAtPercentile(95),
+            p99: histogram.valueAtPercentile(99), max: histogram.max)
+        return report
+    }
+
+    private func jobRequest(_ index: Int) -> JobRequest {
+        // The index makes every payload distinct, so dedup keeps every job.
+        JobRequest(type: .noop, payload: .object(["sleepMs": .int(options.sleepMs), "i": .int(index)]))
+    }
+
+    private func enqueueBulk(queue: RedisJobQueue) async throws -> [JobID] {
+        var ids: [JobID] = []
+        ids.reserveCapacity(options.jobs)
+        let batch = 10_000
+        var index = 0
+        while index < options.jobs {
+            let count = min(batch, options.jobs - index)
+            let requests = (index..<(index + count)).map(jobRequest)
+            ids += try await queue.enqueue(requests).map(\.id)
+            index += count
+        }
+        return ids
+    }
+
+    /// Enqueues `rate` jobs a second for the duration, each batch when it falls due, so a slow
+    /// moment is caught up rather than silently lowering the rate.
+    private func enqueuePaced(queue: RedisJobQueue, rate: Int) async throws -> [JobID] {
+        let total = rate * options.durationSeconds
+        var ids: [JobID] = []
+        ids.reserveCapacity(total)
+        let start = ContinuousClock.now
+        var sent = 0
+        while sent < total {
+            let due = min(total, Int((ContinuousClock.now - start).seconds * Double(rate)) + 1)
+            if due > sent {
+                ids += try await queue.enqueue((sent..<due).map(jobRequest)).map(\.id)
+                sent = due
+            }
+            let next = start + .microseconds(Int64(Double(sent) / Double(rate) * 1e6))
+            try await Task.sleep(until: next, clock: .continuous)
+        }
+        return ids
+    }
+
+    private func spawnWorkers(url: RedisURL, namespace: String, policy: QueuePolicy, watcher: ChildWatcher) async throws -> [WatchedChild] {
+        var children: [WatchedChild] = []
+        for index in 0..<options.workers {
+            let arguments = [
+                "worker", "--redis", Self.urlText(url), "--namespace", namespace,
+                "--concurrency", String(options.concurrency), "--queues", JobType.noop.queueName,
+                "--worker-id", "bench-\(index)", "--log-level", "warning",
+                "--retention-count", String(policy.retentionCount),
+            ]
+            let group: SpawnRequest.ProcessGroup = children.first.map { .join($0.pid) } ?? .new
+            let request = SpawnRequest(
+                executablePath: options.executablePath, arguments: arguments,
+                environment: Posix.currentEnvironment(), processGroup: group)
+            children.append(try await watcher.spawn(request))
+        }
+        return children
+    }
+
+    /// Every worker is idle in its blocking wait: the pool is warm and listening.
+    private func waitUntilBlocked(stats: RedisClient, count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let info = try await stats.send(["INFO", "clients"]).string ?? ""
+            if let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("blocked_clients:") }),
+               let blocked = Int(line.dropFirst("blocked_clients:".count)), blocked >= count {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw BenchmarkError("workers did not start within 30 s")
+    }
+
+    private func waitUntilDone(queue: RedisJobQueue, total: Int, workers: [WatchedChild]) async throws {
+        let limit = ContinuousClock.now + .seconds(max(120, total / 1000 + options.durationSeconds * 2))
+        while ContinuousClock.now < limit {
+            let counts = try await queue.counts(of: .noop)
+            if counts.completed + counts.dead >= total && counts.active == 0 && counts.waiting == 0 { return }
+            if let dead = workers.first(where: { $0.isFinished }) {
+                throw BenchmarkError("worker \(dead.pid) exited during the run: \(dead.exitIfKnown.map { "\($0)" } ?? "unknown")")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw BenchmarkError("jobs did not finish in time")
+    }
+
+    private func stop(_ workers: [WatchedChild]) async {
+        for worker in workers where !worker.isFinished { try? Posix.kill(worker.pid, .sigterm) }
+        for worker in workers {
+            if (try? await worker.exit(timeout: .seconds(10))) ?? nil == nil {
+                try? Posix.kill(worker.pid, .sigkill)
+                _ = try? await worker.exit(timeout: .seconds(5))
+            }
+        }
+    }
+
+    /// The URL as text a worker can parse, password included (it goes to our own child's argv;
+    /// `RedisURL.description` hides it on purpose).
+    static func urlText(_ url: RedisURL) -> String {
+        var auth = ""
+        if let password = url.password {
+            auth = (url.username ?? "") + ":" + percentEncoded(password) + "@"
+        }
+        switch url.endpoint {
+        case .unix(let path):
+            return "unix://" + path + (url.database != 0 ? "?db=\(url.database)" : "")
+        case .tcp(let host, let port):
+            let shownHost = host.contains(":") ? "[" + host + "]" : host
+            return "redis://" + auth + shownHost + ":" + String(port) + "/" + String(url.database)
+        }
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            if c.isLetter && byte < 128 || c.isNumber && byte < 128 || "-._~".contains(c) {
+                out.append(c)
+            } else {
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array("/tmp/drover-bench-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw BenchmarkError("cannot create a temporary directory") }
+        return String(cString: made)
+    }
+
+    static func removeDirectory(_ path: String) {
+        guard let dir = opendir(path) else { return }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { unlink(path + "/" + name) }
+        }
+        closedir(dir)
+        rmdir(path)
+    }
+}
+
+/// A benchmark that could not run to the end.
+public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,84 @@
+import DroverQueue
+
+/// What `drover bench queue` measured.
+public struct QueueBenchmarkReport: Sendable {
+    public var jobs = 0
+    public var workers: Int
+    public var concurrency: Int
+    public var sleepMs: Int
+    public var rate: Int?
+    public var redis: String
+    public var enqueueSeconds = 0.0
+    /// From the first job's start to the last job's finish, by Redis's clock.
+    public var drainSeconds = 0.0
+    /// Enqueue to completion, by Redis's clock.
+    public var latencyMicros = LatencySummary(p50: 0, p95: 0, p99: 0, max: 0)
+    public var unfinished = 0
+    /// Every Redis command run during the measurement, those inside Lua scripts included.
+    public var redisCommands = 0
+    /// EVALSHA calls: each is one state change of a batch of jobs.
+    public var redisScriptCalls = 0
+    /// Blocking waits for new work (BZPOPMIN).
+    public var redisBlockingCalls = 0
+
+    init(options: QueueBenchmark.Options, redis: String) {
+        workers = options.workers
+        concurrency = options.concurrency
+        sleepMs = options.sleepMs
+        rate = options.rate
+        self.redis = redis
+    }
+
+    public var enqueuePerSecond: Double { enqueueSeconds > 0 ? Double(jobs) / enqueueSeconds : 0 }
+    public var drainPerSecond: Double { drainSeconds > 0 ? Double(jobs) / drainSeconds : 0 }
+
+    func perJob(_ n: Int) -> Double { jobs > 0 ? Double(n) / Double(jobs) : 0 }
+
+    public var json: JSONValue {
+        .object([
+            "jobs": .int(jobs), "workers": .int(workers), "concurrency": .int(concurrency), "sleepMs": .int(sleepMs),
+            "rate": rate.map { .int($0) } ?? .null,
+            "enqueueJobsPerSecond": .double(enqueuePerSecond.rounded()),
+            "drainJobsPerSecond": .double(drainPerSecond.rounded()),
+            "latencyMs": .object([
+                "p50": .double(Double(latencyMicros.p50) / 1000), "p95": .double(Double(latencyMicros.p95) / 1000),
+                "p99": .double(Double(latencyMicros.p99) / 1000), "max": .double(Double(latencyMicros.max) / 1000),
+            ]),
+            "unfinished": .int(unfinished),
+            "redisCommandsPerJob": .double(perJob(redisCommands)),
+            "redisScriptCallsPerJob": .double(perJob(redisScriptCalls)),
+            "redisBlockingCallsPerJob": .double(perJob(redisBlockingCalls)),
+        ])
+    }
+
+    public var text: String {
+        func ms(_ us: UInt64) -> String { fixed(Double(us) / 1000, 2) + " ms" }
+        var lines = [
+            "drover bench queue: \(jobs) noop jobs (sleep \(sleepMs) ms), \(workers) workers × concurrency \(concurrency)"
+                + (rate.map { ", paced at \($0) jobs/s" } ?? ", bulk") + ", redis \(redis)",
+            "enqueue: \(Int(enqueuePerSecond.rounded())) jobs/s (\(fixed(enqueueSeconds, 3)) s)",
+            "drain:   \(Int(drainPerSecond.rounded())) jobs/s (\(fixed(drainSeconds, 3)) s, first start to last finish)",
+            "latency, enqueue to completion: p50 \(ms(latencyMicros.p50))  p95 \(ms(latencyMicros.p95))  p99 \(ms(latencyMicros.p99))  max \(ms(latencyMicros.max))",
+            "redis per job: \(fixed(perJob(redisCommands), 1)) commands, \(fixed(perJob(redisScriptCalls), 3)) script calls, \(fixed(perJob(redisBlockingCalls), 3)) blocking waits",
+        ]
+        if unfinished > 0 { lines.append("UNFINISHED: \(unfinished) jobs have no finish time") }
+        return lines.joined(separator: "\n")
+    }
+
+    func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((value * scale).rounded())
+        let whole = scaled / Int(scale)
+        let fraction = String(abs(scaled % Int(scale)))
+        return digits == 0 ? String(whole) : String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
+    }
+}
+
+/// Latency percentiles, in microseconds.
+public struct LatencySummary: Sendable, Hashable {
+    public var p50: UInt64
+    public var p95: UInt64
+    public var p99: UInt64
+    public var max: UInt64
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import DroverBench
+import DroverPosix
+import DroverRedis
+import FoundationEssentials
+import Logging
+
+/// `drover bench …`: benchmarks that print figures (tests never assert speed; these measure it).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Drover on this machine.",
+        subcommands: [Queue.self]
+    )
+
+    /// `drover bench queue`: enqueue, drain and latency with real worker processes.
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run W real worker processes against Redis and print enqueue/drain rates and latency.",
+            discussion: """
+                Without --redis, a private redis-server (persistence off) is started on a temporary
+                Unix socket and stopped afterwards. With --rate, jobs are paced for --duration seconds
+                into running workers (latency under load); without it, --jobs are bulk-enqueued first
+                and then drained.
+                """
+        )
+
+        @Option(name: .long, help: "Redis URL; default: a private redis-server for this run.") var redis: String?
+        @Option(name: .long, help: "Jobs for a bulk run (1...10000000).") var jobs: Int = 100_000
+        @Option(name: .long, help: "Worker processes (1...64).") var workers: Int = 2
+        @Option(name: .long, help: "Concurrency per worker (1...10000).") var concurrency: Int = 64
+        @Option(name: .long, help: "Each job sleeps this long (0...60000 ms).") var sleepMs: Int = 0
+        @Option(name: .long, help: "Paced run: jobs per second (1...1000000).") var rate: Int?
+        @Option(name: .long, help: "Paced run: seconds (1...3600).") var duration: Int = 10
+        @Flag(name: .long, help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard (1...10_000_000).contains(jobs) else { throw ValidationError("--jobs must be 1...10000000") }
+            guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1...64") }
+            guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be 1...10000") }
+            guard (0...60_000).contains(sleepMs) else { throw ValidationError("--sleep-ms must be 0...60000") }
+            if let rate { guard (1...1_000_000).contains(rate) else { throw ValidationError("--rate must be 1...1000000") } }
+            guard (1...3_600).contains(duration) else { throw ValidationError("--duration must be 1...3600") }
+            if let redis { _ = try parse(redis) }
+        }
+
+        func parse(_ text: String) throws -> RedisURL {
+            do { return try RedisURL(parsing: text) } catch { throw ValidationError("--redis: \(error)") }
+        }
+
+        func run() async throws {
+            LogSetup.bootstrap(level: .warning)
+            var options = QueueBenchmark.Options(executablePath: try Posix.currentExecutablePath())
+            options.redisURL = try redis.map(parse)
+            options.jobs = jobs
+            options.workers = workers
+            options.concurrency = concurrency
+            options.sleepMs = sleepMs
+            options.rate = rate
+            options.durationSeconds = duration
+            let report = try await QueueBenchmark(options: options, logger: Logger(label: "drover.bench")).run()
+            print(json ? report.json.serialized() : report.text)
+        }
+    }
+}

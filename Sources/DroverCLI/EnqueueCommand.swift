@@ -1,0 +1,117 @@
+import ArgumentParser
+import DroverQueue
+import DroverRedisQueue
+import FoundationEssentials
+
+/// `drover enqueue`: submit one job, or many from an NDJSON file in pipelined batches.
+struct EnqueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enqueue",
+        abstract: "Enqueue a job (or every line of an NDJSON file).",
+        discussion: """
+            Examples:
+              drover enqueue noop --payload '{"sleepMs": 5}'
+              drover enqueue ask --query "What is RAG?" --user u1 --priority high --wait
+              drover enqueue --file jobs.ndjson      # one {"type": "noop", "sleepMs": 5, …} per line
+            """
+    )
+
+    @OptionGroup var connection: QueueConnectionOptions
+
+    @Argument(help: "Job type: ask, search, batch, index, evaluate or noop (not with --file).")
+    var type: String?
+
+    @Option(name: .long, help: "The query (sets payload.query).")
+    var query: String?
+
+    @Option(name: .long, help: "The user id (sets payload.userId).")
+    var user: String?
+
+    @Option(name: .long, help: "high, normal or low.")
+    var priority: String?
+
+    @Option(name: .long, help: "The job body as a JSON object; --query and --user are merged into it.")
+    var payload: String?
+
+    @Option(name: .long, help: "An NDJSON file: one job body with its `type` per line.")
+    var file: String?
+
+    @Flag(name: .long, help: "Wait until the job finishes and print its record.")
+    var wait = false
+
+    @Option(name: .long, help: "With --wait: give up after this many seconds.")
+    var waitTimeout: Int = 60
+
+    func validate() throws {
+        if file != nil {
+            guard type == nil, query == nil, user == nil, payload == nil, priority == nil else {
+                throw ValidationError("--file takes the type and fields from each line; do not pass a type, --query, --user, --priority or --payload with it")
+            }
+            guard !wait else { throw ValidationError("--wait works with a single job, not --file") }
+        } else {
+            guard let type else { throw ValidationError("missing job type (ask, search, batch, index, evaluate, noop), or --file") }
+            guard JobType(rawValue: type) != nil else {
+                throw ValidationError("unknown job type \(type.debugDescription); expected one of \(JobType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        guard (1...86_400).contains(waitTimeout) else { throw ValidationError("--wait-timeout must be 1...86400 seconds") }
+    }
+
+    func run() async throws {
+        let queue = try connection.makeQueue(environment: ProcessInfo.processInfo.environment)
+        if let file {
+            try await enqueueFile(file, into: queue)
+        } else {
+            try await enqueueOne(into: queue)
+        }
+    }
+
+    private func enqueueOne(into queue: RedisJobQueue) async throws {
+        var body: [String: JSONValue] = [:]
+        if let payload {
+            let parsed: JSONValue
+            do {
+                parsed = try JSONValue(parsing: payload)
+            } catch {
+                throw ValidationError("--payload is not valid JSON: \(error)")
+            }
+            guard let object = parsed.objectValue else { throw ValidationError("--payload must be a JSON object") }
+            body = object
+        }
+        if let query { body["query"] = .string(query) }
+        if let user { body["userId"] = .string(user) }
+        if let priority { body["priority"] = .string(priority) }
+        let request: JobRequest
+        do {
+            request = try JobRequest(body: .object(body), type: JobType(rawValue: type!)!)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let events = wait ? try await queue.events(of: [request.type]) : nil
+        let receipt = try await queue.enqueue([request])[0]
+        guard let events else {
+            print(JSONValue.object(["jobId": .string(receipt.id.rawValue), "duplicate": .bool(receipt.duplicate)]).serialized())
+            return
+        }
+        let record = try await JobWaiter.waitForFinal(receipt.id, queue: queue, events: events, timeout: .seconds(waitTimeout))
+        print(record.json.serialized())
+        if record.status != .completed { throw ExitCode(1) }
+    }
+
+    private func enqueueFile(_ path: String, into queue: RedisJobQueue) async throws {
+        let requests = try NDJSONJobFile.read(path)
+        let started = ContinuousClock.now
+        var duplicates = 0
+        // Batches keep memory flat for big files while each batch is still one pipelined round trip.
+        let batch = 10_000
+        var index = 0
+        while index < requests.count {
+            let slice = Array(requests[index..<min(index + batch, requests.count)])
+            duplicates += try await queue.enqueue(slice).filter(\.duplicate).count
+            index += batch
+        }
+        let seconds = (ContinuousClock.now - started).seconds
+        let rate = seconds > 0 ? Int(Double(requests.count) / seconds) : requests.count
+        print("enqueued \(requests.count) jobs (\(duplicates) duplicates) in \(Format.fixed(seconds, 3)) s: \(rate) jobs/s")
+    }
+}

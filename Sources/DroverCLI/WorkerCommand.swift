@@ -1,0 +1,92 @@
+import ArgumentParser
+import DroverQueue
+import DroverWorker
+import FoundationEssentials
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `drover worker`: one worker process. The supervisor spawns it; benchmarks and tests may too.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run one worker process (internal: `drover serve` spawns these).",
+        shouldDisplay: false
+    )
+
+    @OptionGroup var connection: QueueConnectionOptions
+
+    @Option(name: .long, help: "Worker id used in leases. Default: w-<pid>.")
+    var workerID: String?
+
+    @Option(name: .long, help: "Jobs run at once. Default: supervisor.concurrency from the configuration (3).")
+    var concurrency: Int?
+
+    @Option(name: .long, help: "Comma-separated queues to pull from (rag:noop,…). Default: every queue this worker has a handler for.")
+    var queues: String?
+
+    @Option(name: .long, help: "Log level. Default: logging.level from the configuration (info).")
+    var logLevel: String?
+
+    @Option(name: .long, help: ArgumentHelp("Completed and dead jobs kept per queue.", visibility: .hidden))
+    var retentionCount: Int?
+
+    func validate() throws {
+        if let concurrency, !(1...10_000).contains(concurrency) {
+            throw ValidationError("--concurrency must be 1...10000, got \(concurrency)")
+        }
+        _ = try parsedTypes()
+        if let retentionCount, !(1...100_000_000).contains(retentionCount) {
+            throw ValidationError("--retention-count must be 1...100000000")
+        }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let workerID, workerID.isEmpty || workerID.utf8.count > 128 || workerID.contains(where: { $0 == " " }) {
+            throw ValidationError("--worker-id must be 1...128 characters without spaces")
+        }
+    }
+
+    /// The handlers this build runs; a worker pulls only from queues it can serve.
+    static let handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
+
+    func parsedTypes() throws -> [JobType] {
+        guard let queues else { return JobType.allCases.filter { Self.handlers[$0] != nil } }
+        var types: [JobType] = []
+        for name in queues.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
+            guard let type = JobType(queueName: name) ?? JobType(rawValue: name) else {
+                throw ValidationError("--queues: unknown queue \(name.debugDescription); known: \(JobType.allCases.map(\.queueName).joined(separator: ", "))")
+            }
+            guard Self.handlers[type] != nil else {
+                throw ValidationError("--queues: this build has no handler for \(name) yet")
+            }
+            types.append(type)
+        }
+        guard !types.isEmpty else { throw ValidationError("--queues names no queue") }
+        return types
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try connection.configuration(environment: environment)
+        LogSetup.bootstrap(level: logLevel.flatMap(Logger.Level.init(rawValue:)) ?? Logger.Level(settings.logging.level))
+        let logger = Logger(label: "drover.worker")
+        let concurrency = self.concurrency ?? settings.supervisor.concurrency
+        let queue = try connection.makeQueue(environment: environment) { policy in
+            if let retentionCount { policy.retentionCount = retentionCount }
+        }
+        var configuration = WorkerConfiguration(workerID: workerID ?? "w-\(getpid())")
+        configuration.concurrency = concurrency
+        configuration.types = try parsedTypes()
+        let runner = JobRunner(
+            queue: queue, handlers: Self.handlers, configuration: configuration, logger: logger)
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in runner.drain() }
+        defer { signals.cancel() }
+        logger.info("worker started", metadata: [
+            "concurrency": "\(concurrency)", "queues": "\(configuration.types.map(\.queueName).joined(separator: ","))",
+        ])
+        await runner.run()
+        await queue.close()
+    }
+}

@@ -1,0 +1,37 @@
+extension InMemoryJobQueue {
+    /// Events buffered for one slow subscriber before the oldest are dropped.
+    static let eventBufferLimit = 10_000
+
+    /// One `events(of:)` stream.
+    struct Subscriber {
+        let types: Set<JobType>
+        let continuation: AsyncStream<JobEvent>.Continuation
+    }
+
+    /// Each status change of jobs of `types`, from now on; a subscriber that reads too slowly
+    /// loses the oldest events beyond `eventBufferLimit` rather than growing without bound.
+    public func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: JobEvent.self, bufferingPolicy: .bufferingNewest(Self.eventBufferLimit))
+        let id = nextSubscriberID
+        nextSubscriberID += 1
+        subscribers[id] = Subscriber(types: Set(types), continuation: continuation)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.removeSubscriber(id) }
+        }
+        return stream
+    }
+
+    func publish(_ event: JobEvent) {
+        guard !subscribers.isEmpty else { return }
+        var gone: [Int] = []
+        for (id, subscriber) in subscribers where subscriber.types.contains(event.id.type) {
+            if case .terminated = subscriber.continuation.yield(event) { gone.append(id) }
+        }
+        for id in gone { subscribers[id] = nil }
+    }
+
+    private func removeSubscriber(_ id: Int) {
+        subscribers[id] = nil
+    }
+}

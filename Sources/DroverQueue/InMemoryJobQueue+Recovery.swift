@@ -1,0 +1,46 @@
+extension InMemoryJobQueue {
+    public func requeueLeases(ofWorker workerID: String, countingAttempt: Bool) async throws(JobQueueError) -> Int {
+        let nowMs = WallClock.milliseconds()
+        housekeep(nowMs: nowMs)
+        let leased = activeJobs { $0.record.workerID == workerID }
+        for id in leased {
+            let failure = countingAttempt
+                ? "worker \(workerID) stopped while running attempt \(jobs[id]!.record.attempts)" : nil
+            takeBack(id, failure: failure, nowMs: nowMs)
+        }
+        return leased.count
+    }
+
+    public func reapExpiredLeases() async throws(JobQueueError) -> Int {
+        let nowMs = WallClock.milliseconds()
+        housekeep(nowMs: nowMs)
+        return reapExpired(nowMs: nowMs)
+    }
+
+    public func deadLetters(of type: JobType, limit: Int) async throws(JobQueueError) -> [JobRecord] {
+        guard limit >= 0 else { throw JobQueueError(.invalidRequest, "limit must not be negative, got \(limit)") }
+        housekeep(nowMs: WallClock.milliseconds())
+        return states[type]!.dead.newestFirst.prefix(limit).compactMap { jobs[$0]?.record }
+    }
+
+    public func retryDeadLetter(_ id: JobID) async throws(JobQueueError) -> Bool {
+        housekeep(nowMs: WallClock.milliseconds())
+        guard let entry = jobs[id], entry.record.status == .dead else { return false }
+        states[id.type]!.dead.remove(id)
+        // A fresh set of attempts; the history of the old ones stays for whoever reads the job.
+        jobs[id]!.record.attempts = 0
+        jobs[id]!.record.finishedAtMs = nil
+        makeWaiting(id, atFront: false)
+        return true
+    }
+
+    public func purgeDeadLetters(of type: JobType) async throws(JobQueueError) -> Int {
+        housekeep(nowMs: WallClock.milliseconds())
+        var purged = 0
+        while let id = states[type]!.dead.popFirst() {
+            forget(id)
+            purged += 1
+        }
+        return purged
+    }
+}

@@ -1,0 +1,67 @@
+/// The job queue contract. Redis is one backend and the in-memory queue of `single` mode is another;
+/// the same contract suite runs against both.
+///
+/// Obligations of every backend:
+/// - Each call is atomic: no reader sees a job half-moved.
+/// - `enqueue` gives each job an id and a `createdAt` from the queue's clock. An equal job (same
+///   type and payload) within `dedupWindowMs`, or the same `idempotencyKey` within
+///   `idempotencyTTLMs`, returns the existing job's id with `duplicate: true`.
+/// - `reserve` never returns more than `limit` jobs, takes `high` first, but takes a `low` job after
+///   `lowPriorityEvery` jobs went ahead of one (and `normal` after `normalPriorityEvery`), and
+///   never returns a delayed job before it is due. It also reclaims leases that ran out.
+/// - Attempts are counted when a job is reserved. A job whose lease is lost keeps its priority.
+/// - Only the current lease holder can finish a job, report progress or extend the lease.
+public protocol JobQueue: Sendable {
+    /// Accepts jobs, in order; the receipts match the requests one to one.
+    func enqueue(_ requests: [JobRequest]) async throws(JobQueueError) -> [EnqueueReceipt]
+
+    /// Leases up to `limit` due jobs from `types` to `workerID`, without blocking.
+    func reserve(from types: [JobType], workerID: String, limit: Int) async throws(JobQueueError) -> [ReservedJob]
+
+    /// Blocks until a job may be ready in one of `types`, or `timeout` passes.
+    ///
+    /// Returns `true` when woken by new work. A wake-up is a hint: `reserve` may still find nothing.
+    func waitForJobs(in types: [JobType], timeout: Duration) async throws(JobQueueError) -> Bool
+
+    /// Records how attempts ended, in one round trip; the results match the outcomes one to one.
+    ///
+    /// A failed attempt with retries left goes to `failed` and runs again after its backoff;
+    /// otherwise it goes to the dead-letter queue with its error and attempt history.
+    func finish(_ outcomes: [JobOutcome]) async throws(JobQueueError) -> [FinishResult]
+
+    /// Stores a job's progress; refused with `.staleLease` unless `lease` is current.
+    func reportProgress(_ lease: JobLease, _ progress: JSONValue) async throws(JobQueueError)
+
+    /// Pushes a lease's deadline to `duration` from now; refused with `.staleLease` unless current.
+    func extend(_ lease: JobLease, by duration: Duration) async throws(JobQueueError) -> JobLease
+
+    /// Cancels a waiting, delayed, failed or active job. An active job's lease is revoked.
+    func cancel(_ id: JobID) async throws(JobQueueError) -> CancelResult
+
+    /// Puts every job leased to `workerID` back at the front of its queue, in one call.
+    ///
+    /// - Parameter countingAttempt: `true` when the worker died (the attempt counts, so a job that
+    ///   kills every worker ends in the dead-letter queue); `false` for a drain, where it does not.
+    /// - Returns: how many jobs went back (or to the dead-letter queue).
+    func requeueLeases(ofWorker workerID: String, countingAttempt: Bool) async throws(JobQueueError) -> Int
+
+    /// Takes back every lease whose deadline passed, counting the attempt; returns how many.
+    func reapExpiredLeases() async throws(JobQueueError) -> Int
+
+    /// The job's record, or `nil` once it is unknown or past retention.
+    func job(_ id: JobID) async throws(JobQueueError) -> JobRecord?
+
+    func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts
+
+    /// The newest dead jobs of a queue, newest first.
+    func deadLetters(of type: JobType, limit: Int) async throws(JobQueueError) -> [JobRecord]
+
+    /// Moves a dead job back to waiting with a fresh set of attempts; `false` if it is not dead.
+    func retryDeadLetter(_ id: JobID) async throws(JobQueueError) -> Bool
+
+    /// Deletes every dead job of a queue; returns how many.
+    func purgeDeadLetters(of type: JobType) async throws(JobQueueError) -> Int
+
+    /// State changes of jobs of `types`, as they happen, until the stream is dropped.
+    func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent>
+}

@@ -1,0 +1,28 @@
+import DroverQueue
+
+/// The Redis key names of one queue, all under the hash tag `{rag:<type>}`.
+///
+/// `prefix` is `<namespace>:{rag:<type>}:`; scripts derive per-job keys from it
+/// (`job:<id>`, `worker:<id>`, `dedup:<sha1>`, `idem:<key>`, `stats:<minute>`).
+struct QueueKeys: Sendable, Hashable {
+    let type: JobType
+    let prefix: String
+
+    init(namespace: String, type: JobType) {
+        self.type = type
+        self.prefix = namespace + ":{" + type.queueName + "}:"
+    }
+
+    /// The key every script declares, so a cluster client routes the call to the queue's slot.
+    var meta: String { prefix + "meta" }
+    var marker: String { prefix + "marker" }
+    var events: String { prefix + "events" }
+    var active: String { prefix + "active" }
+    var delayed: String { prefix + "delayed" }
+    var retry: String { prefix + "retry" }
+    var completed: String { prefix + "completed" }
+    var dead: String { prefix + "dead" }
+    func waiting(_ priority: JobPriority) -> String { prefix + "wait:" + priority.rawValue }
+    func job(_ id: JobID) -> String { prefix + "job:" + id.rawValue }
+    func stats(minute: Int64) -> String { prefix + "stats:" + String(minute) }
+}

@@ -1,0 +1,149 @@
+import DroverRedis
+
+/// The Lua scripts that move jobs; each state change of a Redis-backed job is exactly one script call.
+///
+/// Every key of one queue shares the hash tag `{rag:<type>}` (see `QueueKeys`), so a script only ever
+/// touches one cluster slot. Scripts build per-job key names from the prefix passed in ARGV[1], as
+/// BullMQ does; they never touch a key outside their queue's tag.
+///
+/// Each script is the shared `library` followed by its body. Times come from the server's `TIME`,
+/// so every host agrees on due dates and lease deadlines.
+enum QueueScript {
+    static let enqueue = RedisScript(name: "drover-enqueue", source: library + enqueueBody)
+    static let reserve = RedisScript(name: "drover-reserve", source: library + reserveBody)
+    static let finish = RedisScript(name: "drover-finish", source: library + finishBody)
+    static let progress = RedisScript(name: "drover-progress", source: library + progressBody)
+    static let extend = RedisScript(name: "drover-extend", source: library + extendBody)
+    static let cancel = RedisScript(name: "drover-cancel", source: library + cancelBody)
+    static let requeueWorker = RedisScript(name: "drover-requeue-worker", source: library + requeueWorkerBody)
+    static let reap = RedisScript(name: "drover-reap", source: library + reapBody)
+    static let retryDead = RedisScript(name: "drover-retry-dead", source: library + retryDeadBody)
+    static let purgeDead = RedisScript(name: "drover-purge-dead", source: library + purgeDeadBody)
+
+    static let all = [enqueue, reserve, finish, progress, extend, cancel, requeueWorker, reap, retryDead, purgeDead]
+
+    /// Helpers shared by every script. `P` is the queue's key prefix, `drover:{rag:<type>}:`.
+    ///
+    /// Times: milliseconds as Lua numbers (13 digits survive Lua's `%.14g`); microseconds only as
+    /// strings, because 16 digits do not.
+    static let library = #"""
+    local P = ARGV[1]
+    local T = redis.call('TIME')
+    local NOW = tonumber(T[1]) * 1000 + math.floor(tonumber(T[2]) / 1000)
+    local NOW_US = T[1] .. string.format('%06d', tonumber(T[2]))
+    local events = {}
+
+    local function event(status, id)
+      local list = events[status]
+      if not list then list = {}; events[status] = list end
+      list[#list + 1] = id
+    end
+
+    -- One message per status per call: "completed id1 id2 ...".
+    local function publish_events()
+      for status, ids in pairs(events) do
+        redis.call('PUBLISH', P .. 'events', status .. ' ' .. table.concat(ids, ' '))
+      end
+    end
+
+    local function wake()
+      redis.call('ZADD', P .. 'marker', 0, '0')
+    end
+
+    -- Calls redis.call(command, key, args...) in chunks: Lua's unpack has a small stack.
+    local function call_chunked(command, key, args)
+      local i = 1
+      while i <= #args do
+        local last = math.min(i + 999, #args)
+        redis.call(command, key, unpack(args, i, last))
+        i = last + 1
+      end
+    end
+
+    -- Keeps an index of finished jobs within its age and count limits; expired job hashes go by TTL,
+    -- those pushed out by count are deleted here, a bounded number per call so the cost stays flat.
+    local function trim_index(key, retention_ms, cap, most)
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', NOW - retention_ms)
+      local excess = redis.call('ZCARD', key) - cap
+      if excess > 0 then
+        local old = redis.call('ZPOPMIN', key, math.min(excess, most))
+        for i = 1, #old, 2 do redis.call('DEL', P .. 'job:' .. old[i]) end
+      end
+    end
+
+    local function retire(index, id, retention_ms, cap)
+      redis.call('ZADD', P .. index, NOW, id)
+      redis.call('PEXPIRE', P .. 'job:' .. id, retention_ms)
+      trim_index(P .. index, retention_ms, cap, 16)
+    end
+
+    local function add_history(jk, attempt, message, worker)
+      local entry = cjson.encode({attempt = tonumber(attempt), error = message, worker = worker or '', at = NOW})
+      local hist = redis.call('HGET', jk, 'hist')
+      if hist then hist = string.sub(hist, 1, -2) .. ',' .. entry .. ']' else hist = '[' .. entry .. ']' end
+      redis.call('HSET', jk, 'hist', hist, 'err', message)
+    end
+
+    -- Takes a lease away from a job that is active. With count_attempt the attempt stands (the
+    -- worker died or its lease ran out); a job out of attempts goes to the dead-letter queue.
+    -- Returns 'waiting' or 'dead'.
+    local function lose_lease(id, count_attempt, reason, dead_retention_ms, cap)
+      local jk = P .. 'job:' .. id
+      local f = redis.call('HMGET', jk, 'w', 'att', 'rt', 'pri')
+      redis.call('ZREM', P .. 'active', id)
+      if f[1] then redis.call('SREM', P .. 'worker:' .. f[1], id) end
+      local attempts = tonumber(f[2]) or 0
+      if count_attempt then
+        add_history(jk, attempts, reason, f[1])
+        if attempts >= (tonumber(f[3]) or 0) + 1 then
+          redis.call('HSET', jk, 'st', 'dead', 'fa', NOW)
+          redis.call('HDEL', jk, 'tok', 'dl')
+          retire('dead', id, dead_retention_ms, cap)
+          event('dead', id)
+          return 'dead'
+        end
+      else
+        redis.call('HINCRBY', jk, 'att', -1)
+      end
+      redis.call('HSET', jk, 'st', 'waiting')
+      redis.call('HDEL', jk, 'tok', 'dl')
+      redis.call('RPUSH', P .. 'wait:' .. (f[4] or 'normal'), id)
+      event('waiting', id)
+      return 'waiting'
+    end
+
+    -- Moves due delayed and backed-off jobs to the back of their priority list.
+    local function promote_due()
+      local moved = 0
+      for _, set in ipairs({'delayed', 'retry'}) do
+        local due = redis.call('ZRANGEBYSCORE', P .. set, '-inf', NOW, 'LIMIT', 0, 1000)
+        for _, id in ipairs(due) do
+          local pri = redis.call('HGET', P .. 'job:' .. id, 'pri')
+          redis.call('ZREM', P .. set, id)
+          if pri then
+            redis.call('HSET', P .. 'job:' .. id, 'st', 'waiting')
+            redis.call('LPUSH', P .. 'wait:' .. pri, id)
+            event('waiting', id)
+            moved = moved + 1
+          end
+        end
+      end
+      return moved
+    end
+
+    local function reap_expired(limit, dead_retention_ms, cap)
+      local expired = redis.call('ZRANGEBYSCORE', P .. 'active', '-inf', NOW - 1, 'LIMIT', 0, limit)
+      for _, id in ipairs(expired) do
+        local w = redis.call('HGET', P .. 'job:' .. id, 'w') or '?'
+        lose_lease(id, true, 'lease expired (worker ' .. w .. ')', dead_retention_ms, cap)
+      end
+      return #expired
+    end
+
+    local function waiting_count()
+      return redis.call('LLEN', P .. 'wait:high') + redis.call('LLEN', P .. 'wait:normal')
+        + redis.call('LLEN', P .. 'wait:low')
+    end
+
+    """#
+}

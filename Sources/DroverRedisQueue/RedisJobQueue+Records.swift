@@ -1,0 +1,174 @@
+import DroverQueue
+import DroverRedis
+
+extension RedisJobQueue {
+    public func job(_ id: JobID) async throws(JobQueueError) -> JobRecord? {
+        let reply: RedisReply
+        do {
+            reply = try await commands.send(["HGETALL", keys(id.type).job(id)])
+        } catch {
+            throw Self.queueError(error)
+        }
+        return try Self.decodeRecord(id, reply)
+    }
+
+    public func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts {
+        let k = keys(type)
+        let nowMs = WallClock.milliseconds()
+        let minute = nowMs / 60_000
+        // Finished jobs past retention leave their index only on the next write: count by age instead.
+        let completedSince = String(nowMs - Int64(policy.completedRetentionMs))
+        let deadSince = String(nowMs - Int64(policy.deadRetentionMs))
+        // Buckets for the last five full minutes and the current one.
+        let minutes = (0...5).map { minute - Int64($0) }
+        var commands: [RedisCommand] = [
+            ["LLEN", k.waiting(.high)], ["LLEN", k.waiting(.normal)], ["LLEN", k.waiting(.low)],
+            ["ZCARD", k.active], ["ZCOUNT", k.completed, completedSince, "+inf"], ["ZCARD", k.retry],
+            ["ZCARD", k.delayed], ["ZCOUNT", k.dead, deadSince, "+inf"],
+        ]
+        for m in minutes { commands.append(["HMGET", k.stats(minute: m), "n", "us"]) }
+        let replies: [RedisReply]
+        do {
+            replies = try await self.commands.pipeline(commands)
+        } catch {
+            throw Self.queueError(error)
+        }
+        func number(_ r: RedisReply) -> Int { Int(r.int ?? r.string.flatMap { Int64($0) } ?? 0) }
+        var counts = QueueCounts()
+        counts.waiting = number(replies[0]) + number(replies[1]) + number(replies[2])
+        counts.active = number(replies[3])
+        counts.completed = number(replies[4])
+        counts.failed = number(replies[5])
+        counts.delayed = number(replies[6])
+        counts.dead = number(replies[7])
+        var jobs = 0
+        var micros = 0
+        for (offset, reply) in replies[8...].enumerated() {
+            let fields = reply.array ?? []
+            let n = fields.count == 2 ? number(fields[0]) : 0
+            let us = fields.count == 2 ? number(fields[1]) : 0
+            if offset == 1 { counts.throughputPerMinute = n }
+            jobs += n
+            micros += us
+        }
+        counts.averageProcessingMs = jobs > 0 ? Double(micros) / Double(jobs) / 1000 : 0
+        return counts
+    }
+
+    public func deadLetters(of type: JobType, limit: Int) async throws(JobQueueError) -> [JobRecord] {
+        guard limit >= 0 else { throw JobQueueError(.invalidRequest, "limit must not be negative, got \(limit)") }
+        guard limit > 0 else { return [] }
+        let k = keys(type)
+        do {
+            let since = String(WallClock.milliseconds() - Int64(policy.deadRetentionMs))
+            let ids = (try await commands.send(["ZREVRANGEBYSCORE", k.dead, "+inf", since, "LIMIT", "0", String(limit)])).array ?? []
+            let jobIDs = ids.compactMap { $0.string.flatMap(JobID.init) }
+            let replies = try await commands.pipeline(jobIDs.map { ["HGETALL", k.job($0)] })
+            var records: [JobRecord] = []
+            for (id, reply) in zip(jobIDs, replies) {
+                if let record = try Self.decodeRecord(id, reply) { records.append(record) }
+            }
+            return records
+        } catch let error as RedisError {
+            throw Self.queueError(error)
+        } catch let error as JobQueueError {
+            throw error
+        } catch {
+            throw JobQueueError(.unavailable, "\(error)")
+        }
+    }
+
+    public func retryDeadLetter(_ id: JobID) async throws(JobQueueError) -> Bool {
+        var args = arguments(id.type)
+        args.append(id.rawValue)
+        return try await run(QueueScript.retryDead, id.type, args).int == 1
+    }
+
+    public func purgeDeadLetters(of type: JobType) async throws(JobQueueError) -> Int {
+        Int(try await run(QueueScript.purgeDead, type, arguments(type)).int ?? 0)
+    }
+
+    public func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+        let channels = types.map { keys($0).events }
+        let subscription: RedisSubscription
+        do {
+            subscription = try await RedisSubscription.subscribe(url: url, channels: channels, options: options)
+        } catch {
+            throw Self.queueError(error)
+        }
+        let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(100_000))
+        let pump = Task {
+            for await message in subscription.messages {
+                for event in Self.decodeEvents(message.payload) { continuation.yield(event) }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            pump.cancel()
+            subscription.close()
+        }
+        return stream
+    }
+
+    /// Reads `status id1 id2 …`; words that are not a status or an id are skipped.
+    static func decodeEvents(_ payload: [UInt8]) -> [JobEvent] {
+        let words = payload.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+        guard let first = words.first, let status = JobStatus(rawValue: first) else { return [] }
+        return words.dropFirst().compactMap { JobID($0).map { JobEvent(id: $0, status: status) } }
+    }
+
+    /// Turns a job hash into a record. Fields that cannot be read are reported, never guessed.
+    static func decodeRecord(_ id: JobID, _ reply: RedisReply) throws(JobQueueError) -> JobRecord? {
+        let flat: [RedisReply]
+        switch reply {
+        case .array(let items), .map(let items): flat = items
+        case .null: return nil
+        default: throw JobQueueError(.unavailable, "unexpected HGETALL reply: \(reply)")
+        }
+        if flat.isEmpty { return nil }
+        var fields: [String: RedisReply] = [:]
+        var i = 0
+        while i + 1 < flat.count {
+            if let name = flat[i].string { fields[name] = flat[i + 1] }
+            i += 2
+        }
+        func text(_ name: String) -> String? { fields[name]?.string }
+        func int64(_ name: String) -> Int64? { text(name).flatMap { Int64($0) } }
+        func json(_ name: String) -> JSONValue? {
+            guard let bytes = fields[name]?.bytes else { return nil }
+            return try? JSONValue(parsing: bytes)
+        }
+        let status = text("st").flatMap(JobStatus.init(rawValue:)) ?? .waiting
+        var record = JobRecord(
+            id: id,
+            status: status,
+            priority: text("pri").flatMap(JobPriority.init(rawValue:)) ?? .normal,
+            payload: json("pl") ?? .null,
+            progress: json("prog"),
+            result: json("res"),
+            error: text("err"),
+            attempts: Int(int64("att") ?? 0),
+            retries: Int(int64("rt") ?? 0),
+            timeoutMs: Int(int64("to") ?? 0),
+            workerID: text("w"),
+            createdAtMs: (int64("ct") ?? 0) / 1000,
+            startedAtMs: int64("sa"),
+            finishedAtMs: int64("fa"),
+            history: [],
+            webhook: text("hook")
+        )
+        if fields["pl"] != nil && json("pl") == nil {
+            record.error = record.error ?? "stored payload is not valid JSON"
+        }
+        if let history = json("hist")?.arrayValue {
+            record.history = history.map {
+                AttemptFailure(
+                    attempt: $0["attempt"]?.intValue ?? 0,
+                    error: $0["error"]?.stringValue ?? "",
+                    workerID: $0["worker"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+                    atMs: Int64($0["at"]?.intValue ?? 0))
+            }
+        }
+        return record
+    }
+}

@@ -1,0 +1,160 @@
+import DroverQueue
+import DroverRedis
+
+extension RedisJobQueue {
+    /// How long an empty queue is skipped by `reserve` before it is asked again. A wake-up for that
+    /// queue clears the hint at once; this bound only matters while the worker never goes idle.
+    static let emptyHintMs: Int64 = 50
+
+    public func reserve(from types: [JobType], workerID: String, limit: Int) async throws(JobQueueError) -> [ReservedJob] {
+        guard limit >= 0 else { throw JobQueueError(.invalidRequest, "limit must not be negative, got \(limit)") }
+        guard !workerID.isEmpty, !workerID.contains(" ") else {
+            throw JobQueueError(.invalidRequest, "workerID must be non-empty and without spaces")
+        }
+        guard limit > 0, !types.isEmpty else { return [] }
+        let nowMs = WallClock.milliseconds()
+        let order: [JobType] = hints.withLock { hints in
+            hints.rotation &+= 1
+            let start = hints.rotation % types.count
+            let rotated = Array(types[start...] + types[..<start])
+            let live = rotated.filter { (hints.emptyUntilMs[$0] ?? 0) <= nowMs }
+            return live
+        }
+        var reserved: [ReservedJob] = []
+        for type in order where reserved.count < limit {
+            var args = arguments(type)
+            args.append(workerID)
+            args.append(limit - reserved.count)
+            args.append(policy.leaseGraceMs)
+            args.append(policy.lowPriorityEvery)
+            args.append(policy.normalPriorityEvery)
+            args.append(policy.deadRetentionMs)
+            args.append(policy.retentionCount)
+            let reply = try await run(QueueScript.reserve, type, args)
+            let batch = try Self.decodeReserve(reply, type: type, workerID: workerID)
+            reserved += batch.jobs
+            hints.withLock { hints in
+                if batch.jobs.isEmpty && batch.waiting == 0 {
+                    hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
+                } else {
+                    hints.emptyUntilMs[type] = nil
+                }
+            }
+        }
+        return reserved
+    }
+
+    public func waitForJobs(in types: [JobType], timeout: Duration) async throws(JobQueueError) -> Bool {
+        guard !types.isEmpty else { return false }
+        var wait = timeout
+        let nowMs = WallClock.milliseconds()
+        // A delayed or backed-off job falls due without any write to wake us: sleep no longer than that.
+        let dueAt = try await earliestDue(in: types)
+        if let dueAt, dueAt <= nowMs { return true }
+        if let dueAt {
+            let untilDue = Duration.milliseconds(max(0, dueAt - nowMs) + 1)
+            if untilDue < wait { wait = untilDue }
+        }
+        // Redis takes a fractional number of seconds; 0 would mean "forever".
+        let seconds = max(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18, 0.001)
+        var command = RedisCommand("BZPOPMIN")
+        let byMarker = Dictionary(uniqueKeysWithValues: types.map { (keys($0).marker, $0) })
+        for type in types { command.append(keys(type).marker) }
+        command.append(String(seconds))
+        let reply: RedisReply
+        do {
+            reply = try await blocking.send(command, timeout: wait + .seconds(2))
+        } catch {
+            throw Self.queueError(error)
+        }
+        guard let fields = reply.array, let key = fields.first?.string, let type = byMarker[key] else {
+            hints.withLock { $0.emptyUntilMs = [:] }
+            // Timed out: true when it was a due job we slept for, which the next reserve promotes.
+            if let dueAt { return WallClock.milliseconds() >= dueAt }
+            return false
+        }
+        hints.withLock { $0.emptyUntilMs[type] = nil }
+        return true
+    }
+
+    /// When the first delayed or backed-off job of `types` falls due (client clock), in one round trip.
+    func earliestDue(in types: [JobType]) async throws(JobQueueError) -> Int64? {
+        var commands: [RedisCommand] = []
+        for type in types {
+            commands.append(["ZRANGE", keys(type).delayed, "0", "0", "WITHSCORES"])
+            commands.append(["ZRANGE", keys(type).retry, "0", "0", "WITHSCORES"])
+        }
+        let replies: [RedisReply]
+        do {
+            replies = try await self.commands.pipeline(commands)
+        } catch {
+            throw Self.queueError(error)
+        }
+        var earliest: Int64?
+        for reply in replies {
+            guard let pair = reply.array, pair.count == 2 else { continue }
+            let score: Int64?
+            switch pair[1] {
+            case .double(let d): score = Int64(d)
+            default: score = pair[1].string.flatMap { Double($0) }.map { Int64($0) }
+            }
+            if let score { earliest = min(earliest ?? score, score) }
+        }
+        return earliest
+    }
+
+    /// The jobs a reserve call leased, and what it saw of the queue.
+    struct ReserveBatch {
+        var jobs: [ReservedJob]
+        var waiting: Int
+        var nextDueInMs: Int64?
+    }
+
+    static func decodeReserve(_ reply: RedisReply, type: JobType, workerID: String) throws(JobQueueError) -> ReserveBatch {
+        guard let flat = reply.array, flat.count >= 2, (flat.count - 2) % 9 == 0,
+              let nextDue = flat[0].int, let waiting = flat[1].int
+        else { throw JobQueueError(.unavailable, "unexpected reserve reply: \(reply)") }
+        var jobs: [ReservedJob] = []
+        jobs.reserveCapacity((flat.count - 2) / 9)
+        var i = 2
+        while i < flat.count {
+            jobs.append(try decodeReserved(flat[i..<(i + 9)], type: type, workerID: workerID))
+            i += 9
+        }
+        return ReserveBatch(jobs: jobs, waiting: Int(waiting), nextDueInMs: nextDue >= 0 ? nextDue : nil)
+    }
+
+    /// One leased job. Whatever is wrong with its stored form makes it `.malformed`, so the worker
+    /// can dead-letter it with the reason instead of crashing or retrying it forever.
+    static func decodeReserved(_ f: ArraySlice<RedisReply>, type: JobType, workerID: String) throws(JobQueueError) -> ReservedJob {
+        let b = f.startIndex
+        guard let idText = f[b].string, let id = JobID(idText), let token = f[b + 6].int, let deadline = f[b + 7].int else {
+            // Without an id and token there is no lease to fail: the reply itself is broken.
+            throw JobQueueError(.unavailable, "unexpected reserve entry: \(Array(f))")
+        }
+        let lease = JobLease(jobID: id, workerID: workerID, token: token, deadlineMs: deadline)
+        guard let priority = f[b + 1].string.flatMap(JobPriority.init(rawValue:)) else {
+            return .malformed(lease, reason: "stored priority is not high, normal or low")
+        }
+        guard let timeout = f[b + 3].string.flatMap({ Int($0) }), timeout > 0 else {
+            return .malformed(lease, reason: "stored timeout is not a positive number")
+        }
+        guard let retries = f[b + 4].string.flatMap({ Int($0) }), retries >= 0 else {
+            return .malformed(lease, reason: "stored retries is not a number")
+        }
+        let attempt = Int(f[b + 5].int ?? 1)
+        let created = f[b + 8].string.flatMap { Int64($0) } ?? 0
+        guard let bytes = f[b + 2].bytes else {
+            return .malformed(lease, reason: "stored payload is missing")
+        }
+        let payload: JSONValue
+        do {
+            payload = try JSONValue(parsing: bytes)
+        } catch {
+            return .malformed(lease, reason: "stored payload is not valid JSON: \(error)")
+        }
+        let job = Job(id: id, priority: priority, payload: payload, timeoutMs: timeout, retries: retries,
+                      attempt: attempt, createdAtMicros: created)
+        return .runnable(job, lease)
+    }
+}

@@ -1,0 +1,3 @@
+import DroverCLI
+
+await runDrover()

@@ -1,0 +1,133 @@
+import DroverPosix
+import DroverQueue
+import DroverRedis
+import DroverRedisQueue
+import DroverTestSupport
+import DroverWorker
+import Testing
+
+@Suite("Worker job loop, against a real redis-server")
+struct JobRunnerTests {
+    @Test func runsEveryJobAndEchoesNoopPayloads() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let ids = try await queue.enqueue((0..<50).map { noop(index: $0) }).map(\.id)
+        let worker = RunningWorker.start(queue: queue)
+        try await eventually("all jobs completed") { try await statuses(queue, ids).allSatisfy { $0 == .completed } }
+        await worker.stop()
+        let record = try #require(try await queue.job(ids[7]))
+        #expect(record.result?["i"] == .int(7))
+        #expect(record.attempts == 1)
+        #expect(worker.runner.stats.snapshot.completedJobs == 50)
+    }
+
+    @Test func neverRunsMoreJobsAtOnceThanItsConcurrency() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let probe = ConcurrencyProbe(sleep: .milliseconds(30))
+        let ids = try await queue.enqueue((0..<30).map { noop(index: $0) }).map(\.id)
+        let worker = RunningWorker.start(queue: queue, concurrency: 3, handlers: [.noop: probe])
+        try await eventually("all jobs completed") { try await statuses(queue, ids).allSatisfy { $0 == .completed } }
+        await worker.stop()
+        #expect(probe.most <= 3)
+        #expect(probe.most >= 1)
+    }
+
+    @Test func jobPastItsTimeoutIsCancelledAndCountsAsAFailedAttempt() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let id = try await queue.enqueue([noop(sleepMs: 60_000, timeoutMs: 100, retries: 0)])[0].id
+        let worker = RunningWorker.start(queue: queue)
+        try await eventually("job dead") { try await queue.job(id)?.status == .dead }
+        await worker.stop()
+        let record = try #require(try await queue.job(id))
+        #expect(record.error == "timed out after 100 ms")
+        #expect(record.history.count == 1)
+        #expect(record.history.first?.workerID == "test-worker")
+    }
+
+    @Test func unreadableStoredJobGoesToTheDeadLetterQueueAndTheWorkerKeepsRunning() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let bad = try await queue.enqueue([noop(index: 1)])[0].id
+        // Corrupt the stored payload behind the queue's back, as a bad deploy or a hand edit might.
+        let raw = RedisClient(url: redis.url)
+        _ = try await raw.send(["HSET", "drover:{rag:noop}:job:\(bad.rawValue)", "pl", "{not json"])
+        await raw.close()
+        let worker = RunningWorker.start(queue: queue)
+        try await eventually("bad job dead") { try await queue.job(bad)?.status == .dead }
+        let good = try await queue.enqueue([noop(index: 2)])[0].id
+        try await eventually("good job completed") { try await queue.job(good)?.status == .completed }
+        await worker.stop()
+        let record = try #require(try await queue.job(bad))
+        #expect(record.error?.contains("not valid JSON") == true)
+        #expect(try await queue.deadLetters(of: .noop, limit: 10).map(\.id) == [bad])
+    }
+
+    @Test func drainFinishesRunningJobsAndReservesNoMore() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let running = try await queue.enqueue((0..<3).map { noop(sleepMs: 300, index: $0) }).map(\.id)
+        let worker = RunningWorker.start(queue: queue, concurrency: 3)
+        try await eventually("three jobs active") { try await queue.counts(of: .noop).active == 3 }
+        worker.runner.drain()
+        let later = try await queue.enqueue([noop(index: 99)])[0].id
+        await worker.task.value
+        #expect(try await statuses(queue, running) == [.completed, .completed, .completed])
+        #expect(try await queue.job(later)?.status == .waiting)
+    }
+
+    @Test func killedWorkerProcessLosesNoJobOnceItsLeasesArePutBack() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let ids = try await queue.enqueue((0..<6).map { noop(sleepMs: 1_500, index: $0) }).map(\.id)
+        let victim = try await ChildProcess.run(try DroverExecutable.path, [
+            "worker", "--redis", redis.urlString, "--worker-id", "victim", "--concurrency", "3", "--queues", "rag:noop",
+        ])
+        defer { victim.stop() }
+        try await eventually("victim holds three leases") { try await queue.counts(of: .noop).active == 3 }
+        try victim.kill(.sigkill)
+        _ = try await victim.wait()
+        // What the supervisor does the moment it sees the exit.
+        #expect(try await queue.requeueLeases(ofWorker: "victim", countingAttempt: true) == 3)
+        #expect(try await queue.counts(of: .noop).waiting == 6)
+        let rescuer = RunningWorker.start(queue: queue, id: "rescuer", concurrency: 6)
+        try await eventually("every job completed") { try await statuses(queue, ids).allSatisfy { $0 == .completed } }
+        await rescuer.stop()
+        var retried = 0
+        for id in ids {
+            let record = try #require(try await queue.job(id))
+            #expect(record.workerID == "rescuer")
+            if record.attempts == 2 {
+                retried += 1
+                #expect(record.history.first?.error.contains("worker victim stopped") == true)
+            }
+        }
+        #expect(retried == 3)
+    }
+
+    @Test func redisRestartedMidRunLosesNoAcceptedJob() async throws {
+        let redis = try await RedisServer(appendOnly: true)
+        defer { redis.stop() }
+        var policy = QueuePolicy()
+        // A lease whose reply died with the server is reclaimed quickly in this test.
+        policy.leaseGraceMs = 500
+        let queue = RedisJobQueue(url: redis.url, policy: policy)
+        let ids = try await queue.enqueue((0..<100).map { noop(sleepMs: 20, index: $0, timeoutMs: 1_000) }).map(\.id)
+        let worker = RunningWorker.start(queue: queue, concurrency: 5)
+        try await eventually("some jobs done") { try await queue.counts(of: .noop).completed >= 10 }
+        redis.kill()
+        try await redis.restart()
+        try await eventually(timeout: .seconds(60), "every job completed") {
+            (try? await statuses(queue, ids))?.allSatisfy { $0 == .completed } ?? false
+        }
+        await worker.stop()
+        #expect(try await queue.counts(of: .noop).completed == 100)
+    }
+}

@@ -1,0 +1,79 @@
+import DroverQueue
+import DroverRedis
+import DroverRedisQueue
+import DroverTestSupport
+import DroverWorker
+import Logging
+import Synchronization
+import Testing
+
+/// Polls `condition` until it holds or `timeout` passes; generous by default, for slow machines.
+func eventually(
+    timeout: Duration = .seconds(30), _ what: String = "condition",
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting for \(what)")
+    throw TimedOut(what: what)
+}
+
+struct TimedOut: Error { let what: String }
+
+/// A JobRunner over a real Redis, run as a child task of the test.
+struct RunningWorker {
+    let runner: JobRunner
+    let task: Task<Void, Never>
+
+    static func start(
+        queue: any JobQueue, id: String = "test-worker", concurrency: Int = 3,
+        handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
+    ) -> RunningWorker {
+        var configuration = WorkerConfiguration(workerID: id)
+        configuration.concurrency = concurrency
+        configuration.types = Array(handlers.keys)
+        configuration.waitTimeout = .milliseconds(200)
+        let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: Logger(label: "test"))
+        return RunningWorker(runner: runner, task: Task { await runner.run() })
+    }
+
+    /// Drains and waits for the loop to return.
+    func stop() async {
+        runner.drain()
+        await task.value
+    }
+}
+
+/// A handler that counts how many of its jobs run at once.
+final class ConcurrencyProbe: JobHandler {
+    private let state = Mutex((running: 0, most: 0))
+    let sleep: Duration
+
+    init(sleep: Duration) { self.sleep = sleep }
+
+    var most: Int { state.withLock { $0.most } }
+
+    func handle(_ job: Job, context: JobContext) async throws -> JSONValue {
+        state.withLock { s in
+            s.running += 1
+            s.most = max(s.most, s.running)
+        }
+        defer { state.withLock { $0.running -= 1 } }
+        try await Task.sleep(for: sleep)
+        return .object(["ok": .bool(true)])
+    }
+}
+
+func noop(sleepMs: Int = 0, index: Int = 0, timeoutMs: Int = 30_000, retries: Int = 2) -> JobRequest {
+    JobRequest(type: .noop, payload: .object(["sleepMs": .int(sleepMs), "i": .int(index)]), timeoutMs: timeoutMs, retries: retries)
+}
+
+/// Statuses of many jobs.
+func statuses(_ queue: any JobQueue, _ ids: [JobID]) async throws -> [JobStatus] {
+    var out: [JobStatus] = []
+    for id in ids { out.append(try await queue.job(id)?.status ?? .cancelled) }
+    return out
+}
