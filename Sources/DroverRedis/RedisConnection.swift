@@ -127,7 +127,7 @@ final class RedisConnection {
         return replies
     }
 
-    /// Adds a command to hiredis's output buffer; nothing is written until a reply is read or `flush()`.
+    /// Adds a command to hiredis's output buffer; nothing is written until a reply is read.
     func append(_ command: RedisCommand) throws(RedisError) {
         precondition(command.count > 0, "callers reject empty commands before they reach the connection")
         let headerStatus = command.withHeader { header in
@@ -149,16 +149,6 @@ final class RedisConnection {
         }
         defer { freeReplyObject(raw) }
         return RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
-    }
-
-    /// Writes the whole output buffer without reading.
-    func flush() throws(RedisError) {
-        var done: Int32 = 0
-        while done == 0 {
-            if redisBufferWrite(context, &done) != REDIS_OK {
-                throw failure(while: "writing")
-            }
-        }
     }
 
     /// Reads whatever the socket holds into hiredis's reader; call only when `poll` says readable.

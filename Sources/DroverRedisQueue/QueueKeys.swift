@@ -4,6 +4,13 @@ import DroverQueue
 ///
 /// `prefix` is `<namespace>:{rag:<type>}:`; scripts derive per-job keys from it
 /// (`job:<id>`, `worker:<id>`, `dedup:<sha1>`, `idem:<key>`, `stats:<minute>`).
+///
+/// A job hash holds, from enqueue: `pri` priority, `pl` payload JSON, `to` timeout ms, `rt`
+/// retries, `att` attempts so far, `ct` created µs, `st` status, and maybe `hook`, `idem`, `due`;
+/// from reserve: `w` worker id, `tok` fencing token, `su` started µs; from finish: `res` result
+/// JSON, `ftok` the token that finished it, `fu` finished µs, and on failure `err`, `hist` (a JSON
+/// array of attempts) and `due` (end of backoff); `prog` progress JSON. Times in µs are strings,
+/// because Lua numbers would lose their last digits.
 struct QueueKeys: Sendable, Hashable {
     let type: JobType
     let prefix: String

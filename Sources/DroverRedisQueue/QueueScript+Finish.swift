@@ -30,30 +30,32 @@ extension QueueScript {
       local b = 9 + i * 6
       local id, token, kind, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
       local jk = P .. 'job:' .. id
-      local f = redis.call('HMGET', jk, 'st', 'tok', 'ftok', 'w', 'att', 'rt', 'due')
+      local f = redis.call('HMGET', jk, 'st', 'tok', 'w')
       local code, due = 'stale', 0
       if not f[1] then
         code = 'missing'
       elseif f[1] == 'active' and f[2] == token then
         unleased[#unleased + 1] = id
-        local w = f[4] or ''
+        local w = f[3] or ''
         if not by_worker[w] then by_worker[w] = {} end
         local list = by_worker[w]
         list[#list + 1] = id
         finished = finished + 1
         busy_us = busy_us + (tonumber(ARGV[b + 5]) or 0)
         if kind == 'c' then
-          redis.call('HSET', jk, 'st', 'completed', 'res', data, 'ftok', token, 'fa', NOW, 'fu', NOW_US)
+          redis.call('HSET', jk, 'st', 'completed', 'res', data, 'ftok', token, 'fu', NOW_US)
           redis.call('PEXPIRE', jk, completed_ms)
           completed_args[#completed_args + 1] = NOW
           completed_args[#completed_args + 1] = id
           event('completed', id)
           code = 'completed'
         else
-          redis.call('HSET', jk, 'ftok', token, 'fa', NOW, 'fu', NOW_US)
-          add_history(jk, f[5], data, f[4])
-          if kind == 'f' and tonumber(f[5]) < tonumber(f[6]) + 1 then
-            local exponent = math.min(math.max(tonumber(f[5]) - 1, 0), 30)
+          redis.call('HSET', jk, 'ftok', token, 'fu', NOW_US)
+          local more = redis.call('HMGET', jk, 'att', 'rt')
+          local attempt, retries = tonumber(more[1]) or 1, tonumber(more[2]) or 0
+          add_history(jk, attempt, data, f[3])
+          if kind == 'f' and attempt < retries + 1 then
+            local exponent = math.min(math.max(attempt - 1, 0), 30)
             local delay = math.min(retry_base * 2 ^ exponent, retry_max)
             delay = math.floor(delay * (1 - jitter + 2 * jitter * tonumber(ARGV[b + 4])))
             due = NOW + delay
@@ -68,12 +70,15 @@ extension QueueScript {
             code = 'dead'
           end
         end
-      elseif f[3] == token then
-        -- The same finish again (its reply was lost): answer as the first time did. A different
-        -- outcome for the same token is a stale write.
-        if kind == 'c' and f[1] == 'completed' then code = 'completed'
-        elseif kind ~= 'c' and f[1] == 'dead' then code = 'dead'
-        elseif kind ~= 'c' and f[1] == 'failed' then code = 'retry'; due = tonumber(f[7]) or 0 end
+      else
+        local more = redis.call('HMGET', jk, 'ftok', 'due')
+        if more[1] == token then
+          -- The same finish again (its reply was lost): answer as the first time did. A different
+          -- outcome for the same token is a stale write.
+          if kind == 'c' and f[1] == 'completed' then code = 'completed'
+          elseif kind ~= 'c' and f[1] == 'dead' then code = 'dead'
+          elseif kind ~= 'c' and f[1] == 'failed' then code = 'retry'; due = tonumber(more[2]) or 0 end
+        end
       end
       out[#out + 1] = code
       out[#out + 1] = due

@@ -23,7 +23,6 @@ extension QueueScript {
     if not f[1] then return -1 end
     if f[1] ~= 'active' or f[2] ~= ARGV[3] then return 0 end
     local deadline = NOW + tonumber(ARGV[4])
-    redis.call('HSET', jk, 'dl', deadline)
     redis.call('ZADD', P .. 'active', deadline, id)
     return deadline
     """#
@@ -46,8 +45,8 @@ extension QueueScript {
       redis.call('ZREM', P .. 'active', id)
       if f[3] then redis.call('SREM', P .. 'worker:' .. f[3], id) end
     end
-    redis.call('HSET', jk, 'st', 'cancelled', 'fa', NOW)
-    redis.call('HDEL', jk, 'tok', 'dl')
+    redis.call('HSET', jk, 'st', 'cancelled', 'fu', NOW_US)
+    redis.call('HDEL', jk, 'tok')
     retire('cancelled', id, tonumber(ARGV[3]), tonumber(ARGV[4]))
     event('cancelled', id)
     publish_events()
@@ -101,7 +100,7 @@ extension QueueScript {
     redis.call('ZREM', P .. 'dead', id)
     redis.call('PERSIST', jk)
     redis.call('HSET', jk, 'st', 'waiting', 'att', 0)
-    redis.call('HDEL', jk, 'ftok', 'fa', 'due')
+    redis.call('HDEL', jk, 'ftok', 'fu', 'due')
     redis.call('LPUSH', P .. 'wait:' .. f[2], id)
     wake()
     event('waiting', id)

@@ -68,8 +68,7 @@ extension QueueScript {
       if f[1] then
         local attempt = (tonumber(f[5]) or 0) + 1
         local deadline = NOW + (tonumber(f[2]) or 30000) + grace
-        redis.call('HSET', jk, 'st', 'active', 'w', worker, 'tok', token, 'dl', deadline, 'sa', NOW, 'su', NOW_US,
-          'att', attempt)
+        redis.call('HSET', jk, 'st', 'active', 'w', worker, 'tok', token, 'su', NOW_US, 'att', attempt)
         active_args[#active_args + 1] = deadline
         active_args[#active_args + 1] = id
         leased[#leased + 1] = id

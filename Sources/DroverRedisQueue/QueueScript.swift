@@ -96,8 +96,8 @@ enum QueueScript {
       if count_attempt then
         add_history(jk, attempts, reason, f[1])
         if attempts >= (tonumber(f[3]) or 0) + 1 then
-          redis.call('HSET', jk, 'st', 'dead', 'fa', NOW)
-          redis.call('HDEL', jk, 'tok', 'dl')
+          redis.call('HSET', jk, 'st', 'dead', 'fu', NOW_US)
+          redis.call('HDEL', jk, 'tok')
           retire('dead', id, dead_retention_ms, cap)
           event('dead', id)
           return 'dead'
@@ -106,7 +106,7 @@ enum QueueScript {
         redis.call('HINCRBY', jk, 'att', -1)
       end
       redis.call('HSET', jk, 'st', 'waiting')
-      redis.call('HDEL', jk, 'tok', 'dl')
+      redis.call('HDEL', jk, 'tok')
       redis.call('RPUSH', P .. 'wait:' .. (f[4] or 'normal'), id)
       event('waiting', id)
       return 'waiting'

@@ -152,8 +152,8 @@ extension RedisJobQueue {
             timeoutMs: Int(int64("to") ?? 0),
             workerID: text("w"),
             createdAtMs: (int64("ct") ?? 0) / 1000,
-            startedAtMs: int64("sa"),
-            finishedAtMs: int64("fa"),
+            startedAtMs: int64("su").map { $0 / 1000 },
+            finishedAtMs: int64("fu").map { $0 / 1000 },
             history: [],
             webhook: text("hook")
         )

@@ -1,10 +1,12 @@
 import DroverQueue
-import Synchronization
 
 extension JobRunner {
-    /// Starts one reserved job as a child task; its outcome goes to the mailbox exactly once,
-    /// either when the handler returns or when the job's timeout passes, whichever is first.
-    func start(_ reserved: ReservedJob, in group: inout DiscardingTaskGroup) {
+    /// Starts one reserved job. Its outcome goes to the mailbox exactly once: when the handler
+    /// returns, or when the sweeper finds it past its timeout, whichever takes it from `running` first.
+    ///
+    /// One unstructured task per job, not a child of the loop's group, because a job that overran
+    /// must be cancelled on its own; the loop still waits for every job through `inFlight`.
+    func start(_ reserved: ReservedJob) {
         stats.started(1)
         switch reserved {
         case .malformed(let lease, let reason):
@@ -17,24 +19,43 @@ extension JobRunner {
                     durationMicros: 0))
                 return
             }
-            group.addTask { [self] in
-                await execute(job, lease: lease, handler: handler)
+            running.register(job, lease: lease, now: .now)
+            let task = Task { [self] in
+                let kind = await execute(job, lease: lease, handler: handler)
+                guard let entry = running.take(job.id) else { return }
+                report(JobOutcome(lease: lease, kind: kind, durationMicros: Self.micros(since: entry.started)))
             }
+            running.attach(task, to: job.id)
         }
     }
 
-    private func report(_ outcome: JobOutcome) {
+    /// Fails every job past its timeout and cancels its handler; returns when the loop is done.
+    func sweepTimeouts() async {
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            for entry in running.takeOverdue(now: now) {
+                entry.task?.cancel()
+                logger.warning("job timed out; cancelled", metadata: ["job": "\(entry.lease.jobID)", "timeoutMs": "\(entry.timeoutMs)"])
+                report(JobOutcome(
+                    lease: entry.lease, kind: .failed(error: "timed out after \(entry.timeoutMs) ms", retryable: true),
+                    durationMicros: Self.micros(since: entry.started)))
+            }
+            // Sleep until the next deadline, but wake at least every 100 ms for jobs started since.
+            let next = min(running.nextDeadline ?? now + Self.sweepInterval, now + Self.sweepInterval)
+            try? await Task.sleep(until: max(next, now + .milliseconds(1)), clock: .continuous)
+        }
+    }
+
+    static let sweepInterval = Duration.milliseconds(100)
+
+    func report(_ outcome: JobOutcome) {
         let succeeded: Bool
         if case .completed = outcome.kind { succeeded = true } else { succeeded = false }
         stats.finished(succeeded: succeeded, micros: outcome.durationMicros)
         mailbox.post(.finished(outcome))
     }
 
-    private func execute(_ job: Job, lease: JobLease, handler: any JobHandler) async {
-        let started = ContinuousClock.now
-        let reported = Mutex(false)
-        // Claims the right to report; the loser of the handler/timeout race reports nothing.
-        let claim: @Sendable () -> Bool = { reported.withLock { done in defer { done = true }; return !done } }
+    private func execute(_ job: Job, lease: JobLease, handler: any JobHandler) async -> JobOutcome.Kind {
         let context = JobContext { [queue, logger] progress in
             do {
                 try await queue.reportProgress(lease, progress)
@@ -42,29 +63,13 @@ extension JobRunner {
                 logger.debug("progress dropped", metadata: ["job": "\(lease.jobID)", "reason": "\(error)"])
             }
         }
-        let work = Task { try await handler.handle(job, context: context) }
-        let timer = Task { [self] in
-            try await Task.sleep(for: .milliseconds(job.timeoutMs))
-            guard claim() else { return }
-            work.cancel()
-            logger.warning("job timed out; cancelled", metadata: ["job": "\(job.id)", "timeoutMs": "\(job.timeoutMs)"])
-            report(JobOutcome(
-                lease: lease, kind: .failed(error: "timed out after \(job.timeoutMs) ms", retryable: true),
-                durationMicros: Self.micros(since: started)))
+        do {
+            return .completed(result: try await handler.handle(job, context: context))
+        } catch let failure as JobFailure {
+            return .failed(error: failure.message, retryable: failure.retryable)
+        } catch {
+            return .failed(error: "\(error)", retryable: true)
         }
-        let result = await work.result
-        guard claim() else { return }
-        timer.cancel()
-        let kind: JobOutcome.Kind
-        switch result {
-        case .success(let value):
-            kind = .completed(result: value)
-        case .failure(let failure as JobFailure):
-            kind = .failed(error: failure.message, retryable: failure.retryable)
-        case .failure(let error):
-            kind = .failed(error: "\(error)", retryable: true)
-        }
-        report(JobOutcome(lease: lease, kind: kind, durationMicros: Self.micros(since: started)))
     }
 
     static func micros(since start: ContinuousClock.Instant) -> Int64 {

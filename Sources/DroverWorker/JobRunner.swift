@@ -12,6 +12,7 @@ public final class JobRunner: Sendable {
     let configuration: WorkerConfiguration
     let logger: Logger
     let mailbox = WorkerMailbox()
+    let running = RunningJobs()
     /// Counters for heartbeats; safe to read from any thread.
     public let stats = WorkerStatsBox()
 
@@ -34,15 +35,19 @@ public final class JobRunner: Sendable {
     public func run() async {
         var loop = LoopState(concurrency: configuration.concurrency, retryDelay: configuration.retryDelay)
         await withDiscardingTaskGroup { group in
+            group.addTask { [self] in await sweepTimeouts() }
             while true {
                 if !loop.pendingAcks.isEmpty {
                     await flushAcks(&loop)
                 }
-                if loop.isFinished { break }
+                if loop.isFinished {
+                    group.cancelAll()
+                    break
+                }
                 if loop.canReserve {
                     let jobs = await reserve(&loop)
                     loop.inFlight += jobs.count
-                    for reserved in jobs { start(reserved, in: &group) }
+                    for reserved in jobs { start(reserved) }
                     // Fewer jobs than free slots means the queues ran dry: block until more arrive.
                     if loop.free > 0 && !loop.waiting && loop.backendHealthy && !loop.draining {
                         loop.waiting = true

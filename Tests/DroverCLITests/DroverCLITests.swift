@@ -108,7 +108,7 @@ struct DroverCLITests {
         (["enqueue", "noop", "--payload", "[1]"], "--payload must be a JSON object"),
         (["enqueue", "noop", "--priority", "urgent"], "priority must be"),
         (["enqueue", "noop", "--payload", #"{"timeout": 0}"#], "timeout must be"),
-        (["enqueue", "noop", "--redis", "http://x"], "--redis"),
+        (["enqueue", "noop", "--redis", "http://x"], "redis.url: must be redis://"),
         (["enqueue", "--file", "/nonexistent/jobs.ndjson"], "cannot read"),
         (["job", "not-an-id"], "is not a job id"),
         (["dlq", "list", "--type", "nope"], "unknown type"),

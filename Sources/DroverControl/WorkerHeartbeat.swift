@@ -1,0 +1,32 @@
+/// A worker's periodic report, sent from a thread that runs no jobs so a long job never silences it.
+public struct WorkerHeartbeat: Hashable, Sendable {
+    public var activeJobs: Int
+    public var completedJobs: Int
+    public var failedJobs: Int
+    public var avgLatencyMs: Double
+    public var memoryUsageMB: Double
+    public var cpuPercent: Double
+    public var uptimeSeconds: Double
+    /// The jobs running now, so the supervisor can name the one that overran.
+    public var activeJobIDs: [String]
+
+    public init(
+        activeJobs: Int = 0,
+        completedJobs: Int = 0,
+        failedJobs: Int = 0,
+        avgLatencyMs: Double = 0,
+        memoryUsageMB: Double = 0,
+        cpuPercent: Double = 0,
+        uptimeSeconds: Double = 0,
+        activeJobIDs: [String] = []
+    ) {
+        self.activeJobs = activeJobs
+        self.completedJobs = completedJobs
+        self.failedJobs = failedJobs
+        self.avgLatencyMs = avgLatencyMs
+        self.memoryUsageMB = memoryUsageMB
+        self.cpuPercent = cpuPercent
+        self.uptimeSeconds = uptimeSeconds
+        self.activeJobIDs = activeJobIDs
+    }
+}
