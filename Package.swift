@@ -63,14 +63,21 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
-        // The worker process: job loop, handlers, batching of acks.
+        // The worker process: job loop, handlers, batching of acks, its end of the control channel.
         .target(name: "DroverWorker", dependencies: [
-            "DroverQueue",
+            "DroverQueue", "DroverControl", "DroverControlSocket", "DroverPosix",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
         .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
+
+        // The supervisor process: carries out SupervisorCore's actions on real processes and sockets.
+        .target(name: "DroverSupervisor", dependencies: [
+            "DroverSupervisorCore", "DroverControl", "DroverControlSocket", "DroverPosix", "DroverQueue",
+            "DroverSystemd",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // `drover bench`: drives real worker processes and measures them.
         .target(name: "DroverBench", dependencies: [
@@ -82,7 +89,8 @@ let package = Package(
         // The command line; the only place that bootstraps logging.
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
-            "DroverBench", "DroverPosix", "DroverEmbeddedRedis",
+            "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
+            "DroverControl", "DroverControlSocket", "DroverSystemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -104,5 +112,8 @@ let package = Package(
         .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix"]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
+        .testTarget(name: "DroverSupervisorTests", dependencies: [
+            "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
+        ]),
     ]
 )

@@ -6,6 +6,7 @@ public struct DroverCommand: AsyncParsableCommand {
         commandName: "drover",
         abstract: "Drover: the job queue and worker supervisor of a RAG service.",
         subcommands: [
+            ServeCommand.self,
             EnqueueCommand.self,
             JobCommand.self,
             DeadLetterCommand.self,

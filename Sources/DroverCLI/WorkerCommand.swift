@@ -1,5 +1,9 @@
 import ArgumentParser
+import DroverConfig
+import DroverControl
+import DroverPosix
 import DroverQueue
+import DroverSupervisorCore
 import DroverWorker
 import FoundationEssentials
 import Logging
@@ -69,24 +73,48 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let settings = try connection.configuration(environment: environment)
+        let supervised = environment[ControlProtocol.fileDescriptorEnvironmentKey] != nil
+        if supervised, let parent = environment["DROVER_SUPERVISOR_PID"].flatMap({ pid_t($0) }) {
+            // Die with the supervisor; if it is already gone, there is nobody to work for.
+            guard (try? Posix.dieWithParent(signal: .sigterm, expectedParent: parent)) == true else {
+                throw ExitCode(WorkerExitCode.bootFailed.rawValue)
+            }
+        }
+        let settings: DroverConfiguration
+        do {
+            settings = try connection.configuration(environment: environment)
+        } catch {
+            printError("drover worker: \(error)")
+            throw ExitCode(WorkerExitCode.configurationInvalid.rawValue)
+        }
         LogSetup.bootstrap(level: logLevel.flatMap(Logger.Level.init(rawValue:)) ?? Logger.Level(settings.logging.level))
         let logger = Logger(label: "drover.worker")
         let concurrency = self.concurrency ?? settings.supervisor.concurrency
         let queue = try connection.makeQueue(environment: environment) { policy in
             if let retentionCount { policy.retentionCount = retentionCount }
         }
-        var configuration = WorkerConfiguration(workerID: workerID ?? "w-\(getpid())")
+        var configuration = WorkerConfiguration(workerID: workerID ?? environment["DROVER_WORKER_ID"] ?? "w-\(getpid())")
         configuration.concurrency = concurrency
         configuration.types = try parsedTypes()
-        let runner = JobRunner(
-            queue: queue, handlers: Self.handlers, configuration: configuration, logger: logger)
+        // A worker that cannot reach Redis at boot says so with its exit code, so the supervisor
+        // backs off instead of respawning it in a loop.
+        do {
+            _ = try await queue.counts(of: configuration.types[0])
+        } catch {
+            logger.error("cannot reach redis at boot", metadata: ["error": "\(error)"])
+            throw ExitCode(WorkerExitCode.bootFailed.rawValue)
+        }
+        let runner = JobRunner(queue: queue, handlers: Self.handlers, configuration: configuration, logger: logger)
+        let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)
         let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in runner.drain() }
         defer { signals.cancel() }
+        try session?.start(concurrency: concurrency, heartbeatInterval: .milliseconds(settings.supervisor.heartbeatIntervalMs))
         logger.info("worker started", metadata: [
             "concurrency": "\(concurrency)", "queues": "\(configuration.types.map(\.queueName).joined(separator: ","))",
+            "supervised": "\(session != nil)",
         ])
         await runner.run()
+        session?.finish()
         await queue.close()
     }
 }

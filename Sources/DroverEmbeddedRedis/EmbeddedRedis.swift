@@ -62,8 +62,9 @@ public final class EmbeddedRedis: Sendable {
             "--daemonize", "no",
             "--save", "",
             "--appendonly", options.appendOnly ? "yes" : "no",
-            "--appendfsync", "everysec",
         ]
+        // Later arguments win in redis-server, so callers can override these.
+        arguments += options.appendOnly ? ["--appendfsync", "everysec"] : []
         arguments += options.extraArguments
         let request = SpawnRequest(
             executablePath: server, arguments: arguments, environment: Posix.currentEnvironment(), processGroup: .new)

@@ -1,0 +1,114 @@
+import ArgumentParser
+import DroverConfig
+import DroverEmbeddedRedis
+import DroverPosix
+import DroverRedis
+import DroverRedisQueue
+import DroverSupervisor
+import DroverSupervisorCore
+import DroverSystemd
+import FoundationEssentials
+import Glibc
+import Logging
+
+/// `drover serve`: the supervisor operators run under systemd.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the supervisor: one worker per core, watched, restarted and drained.",
+        discussion: """
+            With no Redis URL configured, runs its own redis-server on a Unix socket in
+            supervisor.runtimeDirectory, with AOF in supervisor.stateDirectory.
+            Signals: SIGTERM/SIGINT drain (a second one skips the wait), SIGHUP reloads the
+            configuration and replaces workers one by one, SIGTTIN/SIGTTOU add/remove a worker.
+            """
+    )
+
+    @Option(name: .long, help: "Configuration file (default: $DROVER_CONFIG, else built-in defaults).") var config: String?
+    @Option(name: .long, help: "single, multi or distributed.") var mode: String?
+    @Option(name: .long, help: "Redis URL; default: an embedded redis-server.") var redis: String?
+    @Option(name: .long, help: "Workers to start: a number or auto.") var workers: String?
+    @Option(name: .long, help: "HOST:PORT for the HTTP API.") var listen: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let file = config ?? environment["DROVER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        let overrides = ConfigurationOverrides(mode: mode, redisURL: redis, workers: workers, listen: listen)
+        let settings: DroverConfiguration
+        do {
+            settings = try DroverConfiguration.load(file: file, environment: environment, overrides: overrides)
+        } catch {
+            printError("drover serve: bad configuration: \(error)")
+            throw ExitCode(1)
+        }
+        LogSetup.bootstrap(level: Logger.Level(settings.logging.level))
+        let logger = Logger(label: "drover.supervisor")
+        guard settings.mode != .single else {
+            printError("drover serve: mode single runs jobs in-process behind the HTTP API, which this build does not have yet; use multi")
+            throw ExitCode(1)
+        }
+        let cores = SupervisorConfiguration.onlineProcessorCount()
+        let watcher = try ChildWatcher()
+        let notifier = try SystemdNotifier()
+
+        var embedded: EmbeddedRedisKeeper?
+        let redisText: String
+        if settings.redis.usesEmbeddedServer {
+            let keeper = try await EmbeddedRedisKeeper.start(settings: settings, watcher: watcher, logger: logger)
+            embedded = keeper
+            redisText = "unix://" + keeper.socketPath
+        } else {
+            redisText = settings.redis.url
+        }
+        let url: RedisURL
+        do {
+            url = try RedisURL(parsing: redisText)
+        } catch {
+            printError("drover serve: redis.url: \(error)")
+            throw ExitCode(1)
+        }
+        let queue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: QueueConnectionOptions.redisOptions(for: settings))
+        var workerArguments = ["--redis", redisText, "--concurrency", String(settings.supervisor.concurrency)]
+        if let file { workerArguments += ["--config", file] }
+        let supervisorSettings = SupervisorSettings(
+            executablePath: try Posix.currentExecutablePath(), workerArguments: workerArguments,
+            environment: environment, desiredWorkers: settings.supervisor.resolvedWorkers(onlineProcessors: cores))
+        let supervisor = Supervisor(
+            policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
+            notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),
+            watcher: watcher, logger: logger)
+        let signals = SignalWatcher([SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU]) { number in
+            switch number {
+            case SIGTERM: supervisor.deliver(.terminate)
+            case SIGINT: supervisor.deliver(.interrupt)
+            case SIGHUP: supervisor.deliver(.hangup)
+            case SIGTTIN: supervisor.deliver(.moreWorkers)
+            case SIGTTOU: supervisor.deliver(.fewerWorkers)
+            default: break
+            }
+        }
+        logger.info("supervisor starting", metadata: [
+            "pid": "\(getpid())", "redis": "\(url)", "workers": "\(supervisorSettings.desiredWorkers)",
+        ])
+        let code = await supervisor.run()
+        signals.cancel()
+        await queue.close()
+        // Redis started first and stops last, after every worker's leases went back.
+        await embedded?.stop()
+        watcher.stop()
+        logger.info("supervisor stopped", metadata: ["exitCode": "\(code)"])
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Re-reads the configuration on SIGHUP, with the same file and flags as at start.
+struct ConfigurationReloader: SupervisorReloader {
+    let file: String?
+    let overrides: ConfigurationOverrides
+    let cores: Int
+
+    func reload() async throws -> (policy: SupervisorPolicy, desiredWorkers: Int?) {
+        let settings = try DroverConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment, overrides: overrides)
+        return (SupervisorPolicy(settings, cores: cores), settings.supervisor.resolvedWorkers(onlineProcessors: cores))
+    }
+}

@@ -1,0 +1,21 @@
+import DroverConfig
+import DroverSupervisorCore
+
+extension SupervisorPolicy {
+    /// The supervisor's numbers, from the `supervisor` section of the configuration.
+    init(_ configuration: DroverConfiguration, cores: Int) {
+        self.init()
+        let supervisor = configuration.supervisor
+        minWorkers = supervisor.minWorkers
+        maxWorkers = supervisor.resolvedMaxWorkers(onlineProcessors: cores)
+        concurrency = supervisor.concurrency
+        heartbeatIntervalMs = Int64(supervisor.heartbeatIntervalMs)
+        hangTimeoutMs = Int64(supervisor.hangTimeoutMs)
+        maxMemoryBytes = Int64(supervisor.maxMemoryMB) * 1_048_576
+        hardMemoryFactor = supervisor.hardMemoryFactor
+        drainTimeoutMs = Int64(supervisor.drainTimeoutS) * 1000
+        restart = RestartPolicy(
+            intensity: supervisor.restart.intensity, periodMs: Int64(supervisor.restart.periodS) * 1000,
+            backoffBaseMs: Int64(supervisor.restart.backoffBaseMs), backoffMaxMs: Int64(supervisor.restart.backoffMaxMs))
+    }
+}

@@ -1,0 +1,37 @@
+/// A supervisor's answer on the admin socket.
+public enum AdminResponse: Hashable, Sendable {
+    /// The answer to `status`.
+    case status(PoolStatus)
+    /// The request was accepted; the message says what will happen.
+    case ok(String)
+    /// The request was refused or failed; the message says why, for the operator.
+    case error(String)
+}
+
+extension AdminResponse {
+    /// The response as one JSON line, without the newline.
+    public var jsonLine: String {
+        let members: [String: JSONValue] = switch self {
+        case .status(let status): ["ok": .bool(true), "status": status.json]
+        case .ok(let message): ["ok": .bool(true), "message": .string(message)]
+        case .error(let message): ["ok": .bool(false), "error": .string(message)]
+        }
+        return JSONValue.object(members).serialized
+    }
+
+    /// Reads a response line (newline already removed).
+    public init(jsonLine line: [UInt8]) throws(AdminProtocolError) {
+        let fields = try JSONFields(JSONParser.parse(line), context: "response", code: .invalidResponse)
+        if try !fields.bool("ok") {
+            self = .error(try fields.string("error"))
+        } else if fields.members["status"] != nil {
+            self = .status(try PoolStatus(json: fields.object("status")))
+        } else {
+            self = .ok(try fields.string("message"))
+        }
+    }
+
+    public init(jsonLine line: String) throws(AdminProtocolError) {
+        try self.init(jsonLine: Array(line.utf8))
+    }
+}

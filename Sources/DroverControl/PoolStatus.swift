@@ -1,0 +1,49 @@
+/// A snapshot of a supervisor's pool: the answer to `drover status`.
+public struct PoolStatus: Hashable, Sendable {
+    /// `single`, `multi` or `distributed`.
+    public var mode: String
+    public var desiredWorkers: Int
+    public var workers: [WorkerStatus]
+    /// Why the pool is degraded (e.g. "restart intensity exceeded"), or nil when healthy.
+    public var degradedReason: String?
+    /// Jobs waiting across the queues, when the supervisor could read it.
+    public var queueDepth: Int?
+
+    public init(mode: String, desiredWorkers: Int, workers: [WorkerStatus], degradedReason: String? = nil, queueDepth: Int? = nil) {
+        self.mode = mode
+        self.desiredWorkers = desiredWorkers
+        self.workers = workers
+        self.degradedReason = degradedReason
+        self.queueDepth = queueDepth
+    }
+}
+
+extension PoolStatus {
+    var json: JSONValue {
+        .object([
+            "mode": .string(mode),
+            "desiredWorkers": .number(Double(desiredWorkers)),
+            "workers": .array(workers.map(\.json)),
+            "degradedReason": degradedReason.map(JSONValue.string) ?? .null,
+            "queueDepth": queueDepth.map { .number(Double($0)) } ?? .null,
+        ])
+    }
+
+    init(json: JSONValue) throws(AdminProtocolError) {
+        let fields = try JSONFields(json, context: "status", code: .invalidResponse)
+        var workers: [WorkerStatus] = []
+        for worker in try fields.array("workers") {
+            workers.append(try WorkerStatus(json: worker))
+        }
+        self.init(
+            mode: try fields.string("mode"),
+            desiredWorkers: try fields.int("desiredWorkers"),
+            workers: workers,
+            degradedReason: try fields.optionalString("degradedReason"),
+            queueDepth: try fields.optionalInt("queueDepth")
+        )
+    }
+
+    /// The snapshot as `drover status --json` prints it.
+    public var jsonText: String { json.serialized }
+}

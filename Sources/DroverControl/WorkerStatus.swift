@@ -1,0 +1,79 @@
+/// One worker as `drover status` shows it.
+public struct WorkerStatus: Hashable, Sendable {
+    public var id: String
+    public var pid: Int32
+    /// The supervisor's name for the worker's state, e.g. "booting", "ready", "draining".
+    public var state: String
+    public var activeJobs: Int
+    public var completedJobs: Int
+    public var failedJobs: Int
+    public var avgLatencyMs: Double
+    public var memoryUsageMB: Double
+    public var cpuPercent: Double
+    public var uptimeSeconds: Double
+    /// Time since the last heartbeat; nil before the first one.
+    public var lastHeartbeatAgoMs: Int?
+    /// How often this worker's slot has been respawned.
+    public var restarts: Int
+
+    public init(
+        id: String, pid: Int32, state: String,
+        activeJobs: Int = 0, completedJobs: Int = 0, failedJobs: Int = 0,
+        avgLatencyMs: Double = 0, memoryUsageMB: Double = 0, cpuPercent: Double = 0, uptimeSeconds: Double = 0,
+        lastHeartbeatAgoMs: Int? = nil, restarts: Int = 0
+    ) {
+        self.id = id
+        self.pid = pid
+        self.state = state
+        self.activeJobs = activeJobs
+        self.completedJobs = completedJobs
+        self.failedJobs = failedJobs
+        self.avgLatencyMs = avgLatencyMs
+        self.memoryUsageMB = memoryUsageMB
+        self.cpuPercent = cpuPercent
+        self.uptimeSeconds = uptimeSeconds
+        self.lastHeartbeatAgoMs = lastHeartbeatAgoMs
+        self.restarts = restarts
+    }
+}
+
+extension WorkerStatus {
+    var json: JSONValue {
+        .object([
+            "id": .string(id),
+            "pid": .number(Double(pid)),
+            "state": .string(state),
+            "activeJobs": .number(Double(activeJobs)),
+            "completedJobs": .number(Double(completedJobs)),
+            "failedJobs": .number(Double(failedJobs)),
+            "avgLatencyMs": .number(avgLatencyMs),
+            "memoryUsageMB": .number(memoryUsageMB),
+            "cpuPercent": .number(cpuPercent),
+            "uptime": .number(uptimeSeconds),
+            "lastHeartbeatAgoMs": lastHeartbeatAgoMs.map { .number(Double($0)) } ?? .null,
+            "restarts": .number(Double(restarts)),
+        ])
+    }
+
+    init(json: JSONValue) throws(AdminProtocolError) {
+        let fields = try JSONFields(json, context: "worker status", code: .invalidResponse)
+        let pid = try fields.int("pid")
+        guard let pid32 = Int32(exactly: pid) else {
+            throw AdminProtocolError(.invalidResponse, "worker status pid \(pid) is not a process id")
+        }
+        self.init(
+            id: try fields.string("id"),
+            pid: pid32,
+            state: try fields.string("state"),
+            activeJobs: try fields.int("activeJobs"),
+            completedJobs: try fields.int("completedJobs"),
+            failedJobs: try fields.int("failedJobs"),
+            avgLatencyMs: try fields.double("avgLatencyMs"),
+            memoryUsageMB: try fields.double("memoryUsageMB"),
+            cpuPercent: try fields.double("cpuPercent"),
+            uptimeSeconds: try fields.double("uptime"),
+            lastHeartbeatAgoMs: try fields.optionalInt("lastHeartbeatAgoMs"),
+            restarts: try fields.int("restarts")
+        )
+    }
+}

@@ -1,0 +1,98 @@
+import DroverControl
+import DroverControlSocket
+import DroverPosix
+import DroverSupervisorCore
+import DroverSystemd
+import Glibc
+
+extension Supervisor {
+    /// The environment variables that tell a worker who it is and where its channel is.
+    static let workerIDVariable = "DROVER_WORKER_ID"
+    static let supervisorPIDVariable = "DROVER_SUPERVISOR_PID"
+
+    /// Starts `drover worker` with its end of a fresh socketpair as fd 3; answers `.spawned` or `.spawnFailed`.
+    func spawn(_ id: WorkerID) async -> SupervisorEvent {
+        let channel: (endpoint: SupervisorEndpoint, workerFD: Int32)
+        do {
+            channel = try SupervisorEndpoint.makeWorkerChannel()
+        } catch {
+            return .spawnFailed(id, reason: "control channel: \(error)")
+        }
+        var environment = SystemdNotifier.childEnvironment(from: settings.environment)
+        environment[ControlProtocol.fileDescriptorEnvironmentKey] = String(ControlProtocol.workerFileDescriptor)
+        environment[Self.workerIDVariable] = id.rawValue
+        environment[Self.supervisorPIDVariable] = String(getpid())
+        let request = SpawnRequest(
+            executablePath: settings.executablePath,
+            arguments: ["worker", "--worker-id", id.rawValue] + settings.workerArguments,
+            environment: environment.map { $0.key + "=" + $0.value }.sorted(),
+            fileDescriptors: [.init(source: channel.workerFD, target: ControlProtocol.workerFileDescriptor)],
+            // Its own group: a Ctrl-C meant for the supervisor must not reach workers directly;
+            // the supervisor drains them in order.
+            processGroup: .new
+        )
+        let child: WatchedChild
+        do {
+            child = try await watcher.spawn(request)
+        } catch {
+            Posix.close(channel.workerFD)
+            channel.endpoint.close()
+            return .spawnFailed(id, reason: "\(error)")
+        }
+        // Only the worker may hold its end now, so its death gives us EOF.
+        Posix.close(channel.workerFD)
+        endpoints[id] = channel.endpoint
+        pids[id] = child.pid
+        listen(to: channel.endpoint, of: id)
+        return .spawned(id, pid: child.pid)
+    }
+
+    /// Turns a worker's control messages into events, until its channel closes.
+    private func listen(to endpoint: SupervisorEndpoint, of id: WorkerID) {
+        let post = self.post
+        Task {
+            do {
+                for try await message in endpoint.messages {
+                    switch message {
+                    case .hello: post.yield(.event(.hello(id)))
+                    case .ready: post.yield(.event(.ready(id)))
+                    case .heartbeat(let beat): post.yield(.event(.heartbeat(id, Self.stats(beat))))
+                    case .draining, .drained: break
+                    }
+                }
+            } catch {
+                // A bad frame: the worker can no longer be trusted to report; the core aborts it.
+                post.yield(.event(.channelBroken(id, reason: "\(error)")))
+            }
+        }
+    }
+
+    static func stats(_ beat: WorkerHeartbeat) -> HeartbeatStats {
+        HeartbeatStats(
+            activeJobs: beat.activeJobs, completedJobs: beat.completedJobs, failedJobs: beat.failedJobs,
+            avgLatencyMs: beat.avgLatencyMs, memoryUsageMB: beat.memoryUsageMB, cpuPercent: beat.cpuPercent,
+            uptimeMs: Int64(beat.uptimeSeconds * 1000),
+            // The heartbeat names running jobs but not their age yet, so the core cannot time them:
+            // the worker's own sweeper enforces job timeouts.
+            runningJobs: beat.activeJobIDs.map { RunningJob(id: $0, elapsedMs: 0, timeoutMs: Int64(Int32.max)) })
+    }
+
+    /// Reads every live worker's RSS and CPU from /proc, rather than trusting its heartbeat.
+    func sampleResources() async {
+        let nowInstant = ContinuousClock.now
+        for (id, pid) in pids {
+            guard let rss = ProcessStats.residentBytes(of: pid) else { continue }
+            var percent = 0.0
+            if let ticks = ProcessStats.cpuTimeTicks(of: pid) {
+                if let last = cpuTicks[pid] {
+                    let seconds = Double((nowInstant - last.at).components.attoseconds) / 1e18 + Double((nowInstant - last.at).components.seconds)
+                    if seconds > 0 {
+                        percent = Double(ticks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
+                    }
+                }
+                cpuTicks[pid] = (ticks, nowInstant)
+            }
+            await perform(core.handle(.resources(id, ResourceSample(rssBytes: Int64(rss), cpuPercent: percent)), now: now()))
+        }
+    }
+}

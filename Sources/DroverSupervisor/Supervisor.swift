@@ -1,0 +1,142 @@
+import DroverControl
+import DroverControlSocket
+import DroverPosix
+import DroverQueue
+import DroverSupervisorCore
+import DroverSystemd
+import Logging
+
+/// The supervisor process: feeds every event (child exits, control messages, signals, the clock)
+/// to the pure `SupervisorCore`, one at a time, and carries out the actions it returns.
+///
+/// Everything arrives through one stream, so the core sees events in a single order and no two
+/// are handled at once; the actor only awaits inside an action (a spawn, a requeue).
+public actor Supervisor {
+    /// One thing for the loop to handle.
+    enum Input: Sendable {
+        case event(SupervisorEvent)
+        case tick
+        case sample
+        case admin(AdminCommand, CheckedContinuation<Result<String, SupervisorCoreError>, Never>)
+    }
+
+    var core: SupervisorCore
+    let settings: SupervisorSettings
+    let queue: any JobQueue
+    let notifier: SystemdNotifier
+    let reloader: (any SupervisorReloader)?
+    let watcher: ChildWatcher
+    let logger: Logger
+    let clockStart = ContinuousClock.now
+    let inputs: AsyncStream<Input>
+    let post: AsyncStream<Input>.Continuation
+    var endpoints: [WorkerID: SupervisorEndpoint] = [:]
+    var pids: [WorkerID: Int32] = [:]
+    var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
+    var lastWatchdog = ContinuousClock.now
+    var exitCode: Int32?
+    /// The latest snapshot, for `drover status` and health checks.
+    public private(set) var snapshot: SupervisorSnapshot
+
+    public init(
+        policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
+        reloader: (any SupervisorReloader)?, watcher: ChildWatcher, logger: Logger
+    ) {
+        let core = SupervisorCore(policy: policy)
+        self.snapshot = core.snapshot(now: .zero)
+        self.core = core
+        self.settings = settings
+        self.queue = queue
+        self.notifier = notifier
+        self.reloader = reloader
+        self.watcher = watcher
+        self.logger = logger
+        (inputs, post) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    /// Delivers a signal the process received (from a signal watcher on another thread).
+    public nonisolated func deliver(_ signal: SupervisorSignal) {
+        post.yield(.event(.signal(signal)))
+    }
+
+    /// Runs an admin command in the loop's order; returns a message, or the core's refusal.
+    public nonisolated func admin(_ command: AdminCommand) async -> Result<String, SupervisorCoreError> {
+        await withCheckedContinuation { continuation in
+            post.yield(.admin(command, continuation))
+        }
+    }
+
+    /// Runs until the core says to exit; returns the exit code.
+    public func run() async -> Int32 {
+        let exits = watcher.exits()
+        await withDiscardingTaskGroup { group in
+            group.addTask { [post] in
+                for await exit in exits {
+                    // An exit we could not read (reaped elsewhere) still ends the worker: call it a crash.
+                    let ended = (try? exit.result.get()).map(Self.workerExit) ?? .signaled(signal: 9)
+                    post.yield(.event(.exited(pid: exit.pid, ended)))
+                }
+            }
+            group.addTask { [post, settings] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: settings.tickInterval)
+                    post.yield(.tick)
+                }
+            }
+            group.addTask { [post, settings] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: settings.sampleInterval)
+                    post.yield(.sample)
+                }
+            }
+            await perform(core.handle(.started(desiredWorkers: settings.desiredWorkers), now: now()))
+            for await input in inputs {
+                switch input {
+                case .event(let event):
+                    await perform(core.handle(event, now: now()))
+                case .tick:
+                    await perform(core.tick(now: now()))
+                    pingWatchdog()
+                case .sample:
+                    await sampleResources()
+                case .admin(let command, let reply):
+                    let result: Result<[SupervisorAction], SupervisorCoreError>
+                    do throws(SupervisorCoreError) {
+                        result = .success(try core.command(command, now: now()))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    reply.resume(returning: result.map { _ in "ok" })
+                    if case .success(let actions) = result { await perform(actions) }
+                }
+                snapshot = core.snapshot(now: now())
+                if exitCode != nil { break }
+            }
+            group.cancelAll()
+        }
+        for endpoint in endpoints.values { endpoint.close() }
+        return exitCode ?? 0
+    }
+
+    func now() -> Instant {
+        let elapsed = ContinuousClock.now - clockStart
+        return Instant(milliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// WATCHDOG=1 from the loop itself: if the loop stalls, systemd stops hearing from us.
+    private func pingWatchdog() {
+        guard let interval = notifier.watchdogPingInterval else { return }
+        let now = ContinuousClock.now
+        if now - lastWatchdog >= interval {
+            lastWatchdog = now
+            try? notifier.watchdog()
+        }
+    }
+
+    static func workerExit(_ exit: ProcessExit) -> WorkerExit {
+        switch exit {
+        case .exited(let code): return .exited(code: code)
+        case .signaled(let signal, _): return .signaled(signal: signal.rawValue)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import DroverControl
+import DroverControlSocket
+import DroverPosix
+import DroverQueue
+import Glibc
+import Logging
+import Synchronization
+
+/// A worker's side of the control channel to its supervisor: hello, ready, heartbeats from a
+/// thread of their own, and the supervisor's drain/stop/cancel commands.
+public final class WorkerControlSession: Sendable {
+    let endpoint: WorkerEndpoint
+    let runner: JobRunner
+    let queue: any JobQueue
+    let workerID: String
+    let logger: Logger
+    let started = ContinuousClock.now
+    let timer: Mutex<HeartbeatTimer?> = Mutex(nil)
+    let cpu = Mutex((ticks: 0, at: ContinuousClock.now))
+    let finishing = Mutex(false)
+
+    /// Adopts the channel the supervisor passed (`DROVER_CONTROL_FD`), or nil when there is none
+    /// (a worker started by hand or by `drover bench`).
+    public static func inherited(runner: JobRunner, queue: any JobQueue, workerID: String, logger: Logger) throws -> WorkerControlSession? {
+        guard getenv(ControlProtocol.fileDescriptorEnvironmentKey) != nil else { return nil }
+        let endpoint = try WorkerEndpoint.inherited()
+        return WorkerControlSession(endpoint: endpoint, runner: runner, queue: queue, workerID: workerID, logger: logger)
+    }
+
+    init(endpoint: WorkerEndpoint, runner: JobRunner, queue: any JobQueue, workerID: String, logger: Logger) {
+        self.endpoint = endpoint
+        self.runner = runner
+        self.queue = queue
+        self.workerID = workerID
+        self.logger = logger
+    }
+
+    /// Says hello, then ready, starts heartbeats, and obeys the supervisor until the channel closes.
+    public func start(concurrency: Int, heartbeatInterval: Duration) throws {
+        try endpoint.send(.hello(WorkerHello(workerID: workerID, pid: getpid(), concurrency: concurrency)))
+        try endpoint.send(.ready)
+        let beat = try HeartbeatTimer(interval: heartbeatInterval) { [self] in
+            try? endpoint.send(.heartbeat(heartbeat()))
+        }
+        timer.withLock { $0 = beat }
+        Task { await obey() }
+    }
+
+    /// Tells the supervisor the worker is done; called right before exit 0.
+    public func finish() {
+        finishing.withLock { $0 = true }
+        timer.withLock { $0?.stop() }
+        try? endpoint.send(.drained)
+        endpoint.close()
+    }
+
+    private func obey() async {
+        do {
+            for try await message in endpoint.messages {
+                switch message {
+                case .drain:
+                    try? endpoint.send(.draining)
+                    runner.drain()
+                case .stop:
+                    // Put our jobs back without counting the attempt, then stop taking more.
+                    runner.drain()
+                    _ = try? await queue.requeueLeases(ofWorker: workerID, countingAttempt: false)
+                    exit(0)
+                case .cancelJob(let id):
+                    runner.cancel(id, reason: "cancelled by the supervisor: past its timeout")
+                case .reload:
+                    logger.info("reload requested; nothing to reload in a worker yet")
+                case .heartbeatInterval(let ms):
+                    if ms > 0 { timer.withLock { $0?.setInterval(.milliseconds(ms)) } }
+                }
+            }
+            if !finishing.withLock({ $0 }) { logger.warning("supervisor closed the control channel; draining") }
+        } catch {
+            if !finishing.withLock({ $0 }) { logger.error("control channel failed; draining", metadata: ["error": "\(error)"]) }
+        }
+        runner.drain()
+    }
+
+    private func heartbeat() -> WorkerHeartbeat {
+        let stats = runner.stats.snapshot
+        let pid = getpid()
+        let rss = Double(ProcessStats.residentBytes(of: pid) ?? 0) / 1_048_576
+        let ticks = ProcessStats.cpuTimeTicks(of: pid) ?? 0
+        let now = ContinuousClock.now
+        let percent: Double = cpu.withLock { last in
+            let seconds = (now - last.at).seconds
+            defer { last = (ticks, now) }
+            guard seconds > 0 else { return 0 }
+            return Double(ticks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
+        }
+        return WorkerHeartbeat(
+            activeJobs: stats.activeJobs, completedJobs: stats.completedJobs, failedJobs: stats.failedJobs,
+            avgLatencyMs: stats.averageLatencyMs, memoryUsageMB: rss, cpuPercent: percent,
+            uptimeSeconds: (now - started).seconds, activeJobIDs: [])
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

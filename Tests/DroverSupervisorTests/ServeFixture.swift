@@ -1,0 +1,111 @@
+import DroverPosix
+import DroverQueue
+import DroverRedis
+import DroverRedisQueue
+import DroverTestSupport
+import Foundation
+import Testing
+
+/// A real `drover serve` with its own runtime and state directories, against a test redis-server.
+final class ServeFixture: Sendable {
+    let redis: RedisServer
+    let process: ChildProcess
+    let directory: String
+    let queue: RedisJobQueue
+
+    /// Starts the supervisor; `environment` adds or overrides DROVER_* settings.
+    static func start(
+        workers: Int = 2, environment extra: [String: String] = [:], embeddedRedis: Bool = false
+    ) async throws -> ServeFixture {
+        let redis = try await RedisServer()
+        let directory = NSTemporaryDirectory() + "drover-serve-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") && $0.key != "NOTIFY_SOCKET" }
+        environment["DROVER_SUPERVISOR_RUNTIME_DIRECTORY"] = directory + "/run"
+        environment["DROVER_SUPERVISOR_STATE_DIRECTORY"] = directory + "/state"
+        environment["DROVER_SUPERVISOR_WORKERS"] = String(workers)
+        environment["DROVER_SUPERVISOR_MAX_WORKERS"] = String(max(workers, 4))
+        environment["DROVER_SUPERVISOR_HEARTBEAT_INTERVAL_MS"] = "200"
+        environment["DROVER_SUPERVISOR_HANG_TIMEOUT_MS"] = "1500"
+        environment["DROVER_SUPERVISOR_DRAIN_TIMEOUT_S"] = "20"
+        environment["DROVER_LOGGING_LEVEL"] = "debug"
+        if !embeddedRedis { environment["DROVER_REDIS_URL"] = redis.urlString }
+        for (key, value) in extra { environment[key] = value }
+        let process = try await ChildProcess.run(
+            try DroverExecutable.path, ["serve"], environment: environment.map { "\($0.key)=\($0.value)" })
+        let url = embeddedRedis ? try RedisURLText.parse("unix://" + directory + "/run/redis.sock") : redis.url
+        return ServeFixture(redis: redis, process: process, directory: directory, queue: RedisJobQueue(url: url))
+    }
+
+    private init(redis: RedisServer, process: ChildProcess, directory: String, queue: RedisJobQueue) {
+        self.redis = redis
+        self.process = process
+        self.directory = directory
+        self.queue = queue
+    }
+
+    /// Stops everything this fixture started, by PID and process group.
+    func stop() async {
+        if process.isRunning {
+            try? process.kill(.sigterm)
+            _ = try? await process.wait(timeout: .seconds(30))
+        }
+        process.stop()
+        for pid in workerPIDs() where Posix.processExists(pid) { try? Posix.killGroup(pid, .sigkill) }
+        await queue.close()
+        redis.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The supervisor's log so far.
+    var log: String { process.standardError() }
+
+    /// Lines of the log with `msg="<message>"`.
+    func lines(_ message: String) -> [String] {
+        log.split(separator: "\n").map(String.init).filter { $0.contains("msg=\"\(message)\"") || $0.contains("msg=\(message) ") }
+    }
+
+    /// The pids named in "worker ready" lines, in order.
+    func readyPIDs() -> [Int32] {
+        lines("worker ready").compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
+        }
+    }
+
+    /// Every worker pid the log mentions.
+    func workerPIDs() -> [Int32] {
+        Array(Set(log.split(whereSeparator: { $0 == " " || $0 == "\n" })
+            .filter { $0.hasPrefix("drover.pid=") }
+            .compactMap { Int32($0.dropFirst("drover.pid=".count)) }))
+    }
+
+    /// Waits until `count` workers have reported ready in total.
+    func waitForReady(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+        try await eventually(timeout: timeout, "\(count) workers ready") { readyPIDs().count >= count }
+    }
+}
+
+enum RedisURLText {
+    static func parse(_ text: String) throws -> DroverRedis.RedisURL { try DroverRedis.RedisURL(parsing: text) }
+}
+
+/// Polls until `condition` holds or `timeout` passes; generous, for slow machines.
+func eventually(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    Issue.record("timed out waiting for \(what)")
+    throw CancellationError()
+}
+
+func noopJobs(_ count: Int, sleepMs: Int, timeoutMs: Int = 30_000) -> [JobRequest] {
+    (0..<count).map { JobRequest(type: .noop, payload: .object(["sleepMs": .int(sleepMs), "i": .int($0)]), timeoutMs: timeoutMs) }
+}
+
+func allCompleted(_ queue: RedisJobQueue, _ ids: [JobID]) async throws -> Bool {
+    for id in ids where try await queue.job(id)?.status != .completed { return false }
+    return true
+}

@@ -1,0 +1,100 @@
+import DroverPosix
+import DroverQueue
+import DroverRedisQueue
+import DroverTestSupport
+import Foundation
+import Testing
+
+@Suite("drover serve with real workers, signals and Redis", .serialized)
+struct SupervisorProcessTests {
+    @Test func killedWorkerIsReplacedAndItsJobCompletesOnAnotherWorker() async throws {
+        let serve = try await ServeFixture.start(workers: 2)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(2)
+        let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 1_500)).map(\.id)
+        try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active >= 2 }
+        let victim = try #require(try await serve.queue.job(ids[0])?.workerID)
+        let victimPID = try #require(pid(of: victim, in: serve))
+        try Posix.kill(victimPID, .sigkill)
+        try await serve.waitForReady(3)
+        try await eventually(timeout: .seconds(60), "every job completed") { try await allCompleted(serve.queue, ids) }
+        for id in ids {
+            let record = try #require(try await serve.queue.job(id))
+            #expect(record.status == .completed)
+            #expect(record.workerID != victim || record.attempts == 1)
+        }
+        await serve.stop()
+    }
+
+    @Test func sigtermLetsRunningJobsFinishAndExitsZero() async throws {
+        let serve = try await ServeFixture.start(workers: 2)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(2)
+        let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 3_000)).map(\.id)
+        try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active == 4 }
+        try serve.process.kill(.sigterm)
+        let exit = try await serve.process.wait(timeout: .seconds(25))
+        #expect(exit == .exited(code: 0))
+        #expect(try await allCompleted(serve.queue, ids))
+        await serve.stop()
+    }
+
+    @Test func stoppedWorkerIsDetectedAsHungThenKilledAndReplaced() async throws {
+        let serve = try await ServeFixture.start(workers: 1)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(1)
+        let first = try #require(serve.readyPIDs().first)
+        try Posix.kill(first, .sigstop)
+        try await serve.waitForReady(2, timeout: .seconds(30))
+        #expect(!Posix.processExists(first) || serve.readyPIDs().last != first)
+        let id = try await serve.queue.enqueue(noopJobs(1, sleepMs: 0))[0].id
+        try await eventually("job completed by the replacement") { try await allCompleted(serve.queue, [id]) }
+        await serve.stop()
+    }
+
+    @Test func killedSupervisorTakesItsWorkersWithIt() async throws {
+        let serve = try await ServeFixture.start(workers: 2)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(2)
+        let workers = serve.readyPIDs()
+        try serve.process.kill(.sigkill)
+        _ = try await serve.process.wait()
+        try await eventually("workers gone") { workers.allSatisfy { !Posix.processExists($0) || isZombie($0) } }
+        await serve.stop()
+    }
+
+    @Test func embeddedRedisServesTheQueueWithNothingElseSetUp() async throws {
+        let serve = try await ServeFixture.start(workers: 1, embeddedRedis: true)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(1)
+        let id = try await serve.queue.enqueue(noopJobs(1, sleepMs: 0))[0].id
+        try await eventually("job completed") { try await allCompleted(serve.queue, [id]) }
+        try serve.process.kill(.sigterm)
+        #expect(try await serve.process.wait(timeout: .seconds(25)) == .exited(code: 0))
+        #expect(serve.log.contains("embedded redis started"))
+        await serve.stop()
+    }
+
+    @Test func badConfigurationStopsStartUpNamingTheKey() async throws {
+        let serve = try await ServeFixture.start(workers: 1, environment: ["DROVER_SUPERVISOR_CONCURRENCY": "zero"])
+        defer { Task { await serve.stop() } }
+        let exit = try await serve.process.wait(timeout: .seconds(20))
+        #expect(exit != .exited(code: 0))
+        #expect(serve.log.contains("supervisor.concurrency"))
+        await serve.stop()
+    }
+}
+
+/// The pid of the worker with this id, from the supervisor's log.
+func pid(of workerID: String, in serve: ServeFixture) -> Int32? {
+    serve.lines("worker ready").first { $0.contains("drover.worker=\(workerID)") }.flatMap { line in
+        line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
+    }
+}
+
+/// A process that exited but was not reaped (its parent died; PID 1 here may not reap).
+func isZombie(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return stat[stat.index(close, offsetBy: 2)] == "Z"
+}
