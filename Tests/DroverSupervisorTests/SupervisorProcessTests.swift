@@ -98,3 +98,53 @@ func isZombie(_ pid: Int32) -> Bool {
           let close = stat.lastIndex(of: ")") else { return false }
     return stat[stat.index(close, offsetBy: 2)] == "Z"
 }
+
+@Suite("drover serve replaces workers without losing capacity or jobs", .serialized)
+struct SupervisorReplacementTests {
+    @Test func workerOverItsMemoryLimitIsReplacedFirstThenDrained() async throws {
+        let serve = try await ServeFixture.start(workers: 1, environment: [
+            "DROVER_SUPERVISOR_MAX_MEMORY_MB": "100", "DROVER_SUPERVISOR_HARD_MEMORY_FACTOR": "3",
+        ])
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(1)
+        let first = try #require(serve.readyPIDs().first)
+        let big = try await serve.queue.enqueue([JobRequest(
+            type: .noop, payload: .object(["holdMB": .int(160), "sleepMs": .int(2_500)]))])[0].id
+        try await serve.waitForReady(2, timeout: .seconds(30))
+        // The replacement was ready while the old worker was still finishing its job.
+        let record = try await serve.queue.job(big)
+        #expect(record?.status == .active || record?.status == .completed)
+        try await eventually(timeout: .seconds(30), "big job completed") { try await allCompleted(serve.queue, [big]) }
+        #expect(try await serve.queue.job(big)?.attempts == 1)
+        try await eventually(timeout: .seconds(30), "old worker gone") { !Posix.processExists(first) }
+        let after = try await serve.queue.enqueue(noopJobs(3, sleepMs: 0)).map(\.id)
+        try await eventually("later jobs completed") { try await allCompleted(serve.queue, after) }
+        await serve.stop()
+    }
+
+    @Test func sighupReplacesEveryWorkerWhileJobsKeepCompleting() async throws {
+        let serve = try await ServeFixture.start(workers: 2)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(2)
+        let before = Set(serve.readyPIDs())
+        let ids = try await serve.queue.enqueue(noopJobs(60, sleepMs: 100)).map(\.id)
+        try serve.process.kill(.sighup)
+        try await serve.waitForReady(4, timeout: .seconds(60))
+        try await eventually(timeout: .seconds(60), "every job completed") { try await allCompleted(serve.queue, ids) }
+        try await eventually(timeout: .seconds(30), "old workers gone") { before.allSatisfy { !Posix.processExists($0) } }
+        for id in ids { #expect(try await serve.queue.job(id)?.attempts == 1) }
+        await serve.stop()
+    }
+
+    @Test func sigttinAddsAWorkerAndSigttouRemovesOne() async throws {
+        let serve = try await ServeFixture.start(workers: 1)
+        defer { Task { await serve.stop() } }
+        try await serve.waitForReady(1)
+        try serve.process.kill(.sigttin)
+        try await serve.waitForReady(2)
+        let pids = serve.readyPIDs()
+        try serve.process.kill(.sigttou)
+        try await eventually("one worker drained away") { pids.filter { Posix.processExists($0) && !isZombie($0) }.count == 1 }
+        await serve.stop()
+    }
+}
