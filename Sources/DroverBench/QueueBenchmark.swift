@@ -119,18 +119,28 @@ public struct QueueBenchmark: Sendable {
         JobRequest(type: .noop, payload: .object(["sleepMs": .int(options.sleepMs), "i": .int(index)]))
     }
 
+    /// Enqueues in batches with two in flight, so building one batch overlaps Redis running the
+    /// other, as a pipelining client would; Redis still runs one script call at a time.
     private func enqueueBulk(queue: RedisJobQueue) async throws -> [JobID] {
-        var ids: [JobID] = []
-        ids.reserveCapacity(options.jobs)
-        let batch = 10_000
-        var index = 0
-        while index < options.jobs {
-            let count = min(batch, options.jobs - index)
-            let requests = (index..<(index + count)).map(jobRequest)
-            ids += try await queue.enqueue(requests).map(\.id)
-            index += count
+        let batch = 5_000
+        let starts = Array(stride(from: 0, to: options.jobs, by: batch))
+        var batches = [[JobID]](repeating: [], count: starts.count)
+        try await withThrowingTaskGroup(of: (Int, [JobID]).self) { group in
+            var next = 0
+            func submit() {
+                let position = next
+                let start = starts[position]
+                let requests = (start..<min(start + batch, options.jobs)).map(jobRequest)
+                group.addTask { (position, try await queue.enqueue(requests).map(\.id)) }
+                next += 1
+            }
+            while next < min(2, starts.count) { submit() }
+            while let (position, ids) = try await group.next() {
+                batches[position] = ids
+                if next < starts.count { submit() }
+            }
         }
-        return ids
+        return batches.flatMap { $0 }
     }
 
     /// Enqueues `rate` jobs a second for the duration, each batch when it falls due, so a slow

@@ -7,6 +7,9 @@ public struct DroverCommand: AsyncParsableCommand {
         abstract: "Drover: the job queue and worker supervisor of a RAG service.",
         subcommands: [
             ServeCommand.self,
+            StatusCommand.self,
+            ScaleCommand.self,
+            DrainCommand.self,
             EnqueueCommand.self,
             JobCommand.self,
             DeadLetterCommand.self,

@@ -67,7 +67,10 @@ struct ServeCommand: AsyncParsableCommand {
             printError("drover serve: redis.url: \(error)")
             throw ExitCode(1)
         }
-        let queue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: QueueConnectionOptions.redisOptions(for: settings))
+        var redisOptions = QueueConnectionOptions.redisOptions(for: settings)
+        // The supervisor retries lease requeues itself, beside its loop; each try should fail fast.
+        redisOptions.reconnectAttempts = 2
+        let queue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: redisOptions)
         var workerArguments = ["--redis", redisText, "--concurrency", String(settings.supervisor.concurrency)]
         if let file { workerArguments += ["--config", file] }
         let supervisorSettings = SupervisorSettings(
@@ -87,17 +90,22 @@ struct ServeCommand: AsyncParsableCommand {
             default: break
             }
         }
+        let admin = try AdminEndpoint.start(
+            path: AdminEndpoint.socketPath(for: settings), supervisor: supervisor, queue: queue,
+            mode: settings.mode.rawValue, logger: logger)
         logger.info("supervisor starting", metadata: [
             "pid": "\(getpid())", "redis": "\(url)", "workers": "\(supervisorSettings.desiredWorkers)",
         ])
         let code = await supervisor.run()
         signals.cancel()
-        await queue.close()
+        admin.stop()
         // Redis started first and stops last, after every worker's leases went back.
         await embedded?.stop()
         watcher.stop()
         logger.info("supervisor stopped", metadata: ["exitCode": "\(code)"])
-        if code != 0 { throw ExitCode(code) }
+        // Exit now rather than close the Redis clients: with Redis unreachable, a client may still be
+        // inside a reconnect backoff, and a stopped supervisor must not wait for it.
+        Glibc.exit(code)
     }
 }
 

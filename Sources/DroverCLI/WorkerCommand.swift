@@ -3,6 +3,7 @@ import DroverConfig
 import DroverControl
 import DroverPosix
 import DroverQueue
+import DroverRedis
 import DroverSupervisorCore
 import DroverWorker
 import FoundationEssentials
@@ -98,9 +99,14 @@ struct WorkerCommand: AsyncParsableCommand {
         configuration.types = try parsedTypes()
         // A worker that cannot reach Redis at boot says so with its exit code, so the supervisor
         // backs off instead of respawning it in a loop.
+        var probeOptions = QueueConnectionOptions.redisOptions(for: settings)
+        probeOptions.reconnectAttempts = 3
+        let probe = RedisClient(url: try QueueConnectionOptions.redisURL(for: settings), options: probeOptions)
         do {
-            _ = try await queue.counts(of: configuration.types[0])
+            _ = try await probe.send(["PING"])
+            await probe.close()
         } catch {
+            await probe.close()
             logger.error("cannot reach redis at boot", metadata: ["error": "\(error)"])
             throw ExitCode(WorkerExitCode.bootFailed.rawValue)
         }

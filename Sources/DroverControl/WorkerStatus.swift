@@ -77,3 +77,8 @@ extension WorkerStatus {
         )
     }
 }
+
+extension WorkerStatus {
+    /// The states in which a worker takes jobs.
+    public static let readyStates: Set<String> = ["ready", "idle", "busy", "overloaded"]
+}

@@ -24,9 +24,15 @@ public final class HeartbeatTimer: Sendable {
         let state = ConditionLock(State(interval: interval))
         let threadID = self.threadID
         self.state = state
-        try DedicatedThread.start(name: "drover-heartbeat") {
-            threadID.withLockThenSignal { $0 = pthread_self() }
-            Self.run(state: state, tick: tick)
+        do {
+            try DedicatedThread.start(name: "drover-heartbeat") {
+                threadID.withLockThenSignal { $0 = pthread_self() }
+                Self.run(state: state, tick: tick)
+            }
+        } catch {
+            // deinit runs even though init throws; it must not wait for a thread that never ran.
+            state.withLockThenSignal { $0.exited = true }
+            throw error
         }
     }
 

@@ -9,13 +9,17 @@ extension QueueScript {
     ///          id, priority, payload (canonical JSON), timeout ms, retries, webhook or '',
     ///          idempotency key or '', delay ms
     /// Returns  a flat array: for each job, the id it maps to and 1 if that is an earlier job, else 0.
-    ///          A job whose id already exists is an error (64 random bits: never in practice).
+    ///          A job whose id already exists is an error (64 random bits: never in practice); the
+    ///          jobs before it in the batch stay accepted, and its dedup key names the existing job.
     static let enqueueBody = #"""
     local dedup_ms = tonumber(ARGV[2])
     local idem_ms = tonumber(ARGV[3])
     local n = tonumber(ARGV[4])
     local out = {}
     local pushes = {high = {}, normal = {}, low = {}}
+    local job_prefix = P .. 'job:'
+    -- A waiting worker sleeps until the due date it knew of; a new delayed job wakes it to look again.
+    local scheduled = false
     for i = 0, n - 1 do
       local b = 5 + i * 8
       local id, pri, payload = ARGV[b], ARGV[b + 1], ARGV[b + 2]
@@ -26,27 +30,29 @@ extension QueueScript {
         idem_key = P .. 'idem:' .. idem
         existing = redis.call('GET', idem_key)
       end
-      local dedup_key = P .. 'dedup:' .. redis.sha1hex(payload)
-      if not existing then existing = redis.call('GET', dedup_key) end
+      if not existing then
+        -- Claims the dedup key and reads an earlier claim in one call (SET … NX GET: Redis 7.0+);
+        -- the key is left as it was when another job holds it.
+        existing = redis.call('SET', P .. 'dedup:' .. redis.sha1hex(payload), id, 'PX', dedup_ms, 'NX', 'GET')
+      end
       if existing then
         out[#out + 1] = existing
         out[#out + 1] = 1
       else
-        local jk = P .. 'job:' .. id
+        local jk = job_prefix .. id
         if redis.call('EXISTS', jk) == 1 then return redis.error_reply('ERR job id collision: ' .. id) end
         local st = 'waiting'
         if delay > 0 then st = 'delayed' end
-        redis.call('HSET', jk, 'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4],
-          'att', 0, 'ct', NOW_US, 'st', st)
-        if hook ~= '' then redis.call('HSET', jk, 'hook', hook) end
-        if idem_key then
-          redis.call('HSET', jk, 'idem', idem)
-          redis.call('SET', idem_key, id, 'PX', idem_ms)
-        end
-        redis.call('SET', dedup_key, id, 'PX', dedup_ms)
+        -- One HSET per job, optional fields included.
+        local fields = {'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'att', 0, 'ct', NOW_US, 'st', st}
+        if hook ~= '' then fields[#fields + 1] = 'hook'; fields[#fields + 1] = hook end
+        if idem_key then fields[#fields + 1] = 'idem'; fields[#fields + 1] = idem end
+        if delay > 0 then fields[#fields + 1] = 'due'; fields[#fields + 1] = NOW + delay end
+        redis.call('HSET', jk, unpack(fields))
+        if idem_key then redis.call('SET', idem_key, id, 'PX', idem_ms) end
         if delay > 0 then
-          redis.call('HSET', jk, 'due', NOW + delay)
           redis.call('ZADD', P .. 'delayed', NOW + delay, id)
+          scheduled = true
           event('delayed', id)
         else
           local list = pushes[pri]
@@ -57,7 +63,7 @@ extension QueueScript {
         out[#out + 1] = 0
       end
     end
-    local woke = false
+    local woke = scheduled
     for _, pri in ipairs({'high', 'normal', 'low'}) do
       if #pushes[pri] > 0 then
         call_chunked('LPUSH', P .. 'wait:' .. pri, pushes[pri])

@@ -26,10 +26,12 @@ extension QueueScript {
     local finished, busy_us = 0, 0
     -- Batched index updates: one ZREM/SREM/ZADD per call instead of one per job.
     local unleased, by_worker, completed_args = {}, {}, {}
+    local job_prefix = P .. 'job:'
+    local scheduled = false
     for i = 0, n - 1 do
       local b = 9 + i * 6
       local id, token, kind, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-      local jk = P .. 'job:' .. id
+      local jk = job_prefix .. id
       local f = redis.call('HMGET', jk, 'st', 'tok', 'w')
       local code, due = 'stale', 0
       if not f[1] then
@@ -61,6 +63,7 @@ extension QueueScript {
             due = NOW + delay
             redis.call('HSET', jk, 'st', 'failed', 'due', due)
             redis.call('ZADD', P .. 'retry', due, id)
+            scheduled = true
             event('failed', id)
             code = 'retry'
           else
@@ -96,6 +99,8 @@ extension QueueScript {
       redis.call('HINCRBY', bucket, 'us', busy_us)
       redis.call('PEXPIRE', bucket, 7200000)
     end
+    -- A waiting worker sleeps until the due date it knew of; a new backoff wakes it to look again.
+    if scheduled then wake() end
     publish_events()
     return out
     """#

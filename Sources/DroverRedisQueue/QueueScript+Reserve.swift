@@ -16,7 +16,8 @@ extension QueueScript {
     /// ARGV[6]  normalEvery
     /// ARGV[7]  dead-letter retention, ms
     /// ARGV[8]  retention count
-    /// Returns  { ms until the next scheduled job is due or -1, jobs still waiting, then 9 fields per
+    /// Returns  { ms until the next scheduled job is due, -1 if none is scheduled, or -2 (not looked
+    ///          up) while jobs are still waiting, as no wait follows then; jobs still waiting; then 9 fields per
     ///          leased job: id, priority, payload, timeout ms, retries, attempt, token, deadline ms,
     ///          created µs }
     static let reserveBody = #"""
@@ -58,10 +59,11 @@ extension QueueScript {
     local last_token = redis.call('HINCRBY', meta, 'tok', #order)
     local token = last_token - #order
     local active_args, leased = {}, {}
+    local job_prefix = P .. 'job:'
     for _, pri in ipairs(order) do
       local id = popped[pri][next_of[pri]]
       next_of[pri] = next_of[pri] + 1
-      local jk = P .. 'job:' .. id
+      local jk = job_prefix .. id
       local f = redis.call('HMGET', jk, 'pl', 'to', 'rt', 'ct', 'att')
       token = token + 1
       -- A list entry whose hash is gone (purged) is dropped.
@@ -87,6 +89,12 @@ extension QueueScript {
     if left > 0 and #leased > 0 then wake() end
     out[2] = left
     local next_due = -1
+    -- Only a worker that emptied the queue waits next, so only then is the due date worth two reads.
+    if left > 0 then
+      out[1] = -2
+      publish_events()
+      return out
+    end
     for _, set in ipairs({'delayed', 'retry'}) do
       local first = redis.call('ZRANGE', P .. set, 0, 0, 'WITHSCORES')
       if first[2] then

@@ -5,6 +5,8 @@ extension RedisJobQueue {
     /// How long an empty queue is skipped by `reserve` before it is asked again. A wake-up for that
     /// queue clears the hint at once; this bound only matters while the worker never goes idle.
     static let emptyHintMs: Int64 = 50
+    /// How long a due date seen by `reserve` stands in for asking Redis before a wait.
+    static let dueHintMs: Int64 = 1_000
 
     public func reserve(from types: [JobType], workerID: String, limit: Int) async throws(JobQueueError) -> [ReservedJob] {
         guard limit >= 0 else { throw JobQueueError(.invalidRequest, "limit must not be negative, got \(limit)") }
@@ -39,6 +41,11 @@ extension RedisJobQueue {
                 } else {
                     hints.emptyUntilMs[type] = nil
                 }
+                switch batch.nextDue {
+                case .unknown: hints.dueAtMs[type] = nil
+                case .none: hints.dueAtMs[type] = (nowMs, nil)
+                case .inMs(let ms): hints.dueAtMs[type] = (nowMs, nowMs + ms)
+                }
             }
         }
         return reserved
@@ -49,7 +56,23 @@ extension RedisJobQueue {
         var wait = timeout
         let nowMs = WallClock.milliseconds()
         // A delayed or backed-off job falls due without any write to wake us: sleep no longer than that.
-        let dueAt = try await earliestDue(in: types)
+        // The reserve that just emptied a queue saw its next due date; only other queues are asked.
+        var known: [Int64] = []
+        let unknown: [JobType] = hints.withLock { hints in
+            var unknown: [JobType] = []
+            for type in types {
+                if let seen = hints.dueAtMs.removeValue(forKey: type), nowMs - seen.observedMs <= Self.dueHintMs {
+                    if let due = seen.dueAtMs { known.append(due) }
+                } else {
+                    unknown.append(type)
+                }
+            }
+            return unknown
+        }
+        var dueAt = known.min()
+        if !unknown.isEmpty, let asked = try await earliestDue(in: unknown) {
+            dueAt = min(dueAt ?? asked, asked)
+        }
         if let dueAt, dueAt <= nowMs { return true }
         if let dueAt {
             let untilDue = Duration.milliseconds(max(0, dueAt - nowMs) + 1)
@@ -105,9 +128,16 @@ extension RedisJobQueue {
 
     /// The jobs a reserve call leased, and what it saw of the queue.
     struct ReserveBatch {
+        /// When the queue's next scheduled job falls due; the script skips the lookup while jobs wait.
+        enum NextDue {
+            case unknown
+            case none
+            case inMs(Int64)
+        }
+
         var jobs: [ReservedJob]
         var waiting: Int
-        var nextDueInMs: Int64?
+        var nextDue: NextDue
     }
 
     static func decodeReserve(_ reply: RedisReply, type: JobType, workerID: String) throws(JobQueueError) -> ReserveBatch {
@@ -121,7 +151,8 @@ extension RedisJobQueue {
             jobs.append(try decodeReserved(flat[i..<(i + 9)], type: type, workerID: workerID))
             i += 9
         }
-        return ReserveBatch(jobs: jobs, waiting: Int(waiting), nextDueInMs: nextDue >= 0 ? nextDue : nil)
+        let due: ReserveBatch.NextDue = nextDue >= 0 ? .inMs(nextDue) : nextDue == -1 ? .none : .unknown
+        return ReserveBatch(jobs: jobs, waiting: Int(waiting), nextDue: due)
     }
 
     /// One leased job. Whatever is wrong with its stored form makes it `.malformed`, so the worker

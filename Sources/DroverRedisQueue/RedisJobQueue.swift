@@ -88,4 +88,8 @@ public final class RedisJobQueue: JobQueue {
 struct ReserveHints: Sendable {
     var rotation = 0
     var emptyUntilMs: [JobType: Int64] = [:]
+    /// When each queue's next delayed or backed-off job falls due (client clock, nil: none), as the
+    /// last reserve that emptied it saw; `waitForJobs` takes these instead of asking Redis again.
+    /// A job scheduled later re-arms the wake marker, so the wait ends and the next reserve sees it.
+    var dueAtMs: [JobType: (observedMs: Int64, dueAtMs: Int64?)] = [:]
 }

@@ -47,15 +47,7 @@ extension Supervisor {
             return nil
         case .requeueLeases(let id, let counting):
             forget(id)
-            do {
-                let moved = try await queue.requeueLeases(ofWorker: id.rawValue, countingAttempt: counting)
-                if moved > 0 {
-                    logger.info("leases put back", metadata: ["worker": "\(id)", "jobs": "\(moved)", "attemptCounted": "\(counting)"])
-                }
-            } catch {
-                // The leases run out on their own and the next reserve reclaims them.
-                logger.error("could not put leases back; they will expire", metadata: ["worker": "\(id)", "error": "\(error)"])
-            }
+            requeueInBackground(id, countingAttempt: counting)
             return nil
         case .notify(let notice):
             notify(notice)
@@ -85,12 +77,63 @@ extension Supervisor {
             case .ready: try notifier.ready()
             case .reloading: try notifier.reloading()
             case .stopping: try notifier.stopping()
-            case .status(let text): try notifier.status(text)
+            case .status(let text):
+                try notifier.status(text)
+                // Without systemd the log is where an operator sees the pool degrade; once per
+                // change of wording, not for every tick of a countdown.
+                let wording = String(text.filter { !$0.isNumber })
+                if wording != lastStatusWording {
+                    lastStatusWording = wording
+                    logger.log(level: text.hasPrefix("degraded") ? .warning : .info, "status", metadata: ["status": "\(text)"])
+                }
             case .extendTimeout(let ms): try notifier.extendTimeout(by: .milliseconds(ms))
             }
         } catch {
             logger.warning("systemd notification failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Puts a worker's leases back without holding up the loop: with Redis slow or down, the
+    /// replacement still starts and the watchdog still gets its pings. Tried a few times; if Redis
+    /// stays away, the leases run out and the next reserve reclaims them.
+    func requeueInBackground(_ id: WorkerID, countingAttempt: Bool) {
+        requeueCount &+= 1
+        let key = requeueCount
+        let task = Task { [queue, logger] in
+            defer { Task { await self.requeueFinished(key) } }
+            var delay = Duration.milliseconds(200)
+            for attempt in 1...5 {
+                do {
+                    let moved = try await queue.requeueLeases(ofWorker: id.rawValue, countingAttempt: countingAttempt)
+                    if moved > 0 {
+                        logger.info("leases put back", metadata: ["drover.worker": "\(id)", "jobs": "\(moved)", "attemptCounted": "\(countingAttempt)"])
+                    }
+                    return
+                } catch {
+                    if attempt == 5 || Task.isCancelled {
+                        logger.error("could not put leases back; they will expire and be reclaimed", metadata: ["drover.worker": "\(id)", "error": "\(error)"])
+                        return
+                    }
+                    try? await Task.sleep(for: delay)
+                    delay = delay * 2
+                }
+            }
+        }
+        requeues[key] = task
+    }
+
+    func requeueFinished(_ key: UInt64) {
+        requeues.removeValue(forKey: key)
+    }
+
+    /// Waits (bounded) for lease requeues still under way: Redis must outlive them.
+    func finishRequeues(within limit: Duration) async {
+        let pending = Array(requeues.values)
+        requeues = [:]
+        let all = Task { for task in pending { await task.value } }
+        let timer = Task { try? await Task.sleep(for: limit); all.cancel(); for task in pending { task.cancel() } }
+        await all.value
+        timer.cancel()
     }
 
     /// Drops what we kept for a worker that is gone.

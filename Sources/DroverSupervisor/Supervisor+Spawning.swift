@@ -43,6 +43,7 @@ extension Supervisor {
         Posix.close(channel.workerFD)
         endpoints[id] = channel.endpoint
         pids[id] = child.pid
+        logger.info("worker spawned", metadata: ["drover.worker": "\(id)", "drover.pid": "\(child.pid)"])
         listen(to: channel.endpoint, of: id)
         return .spawned(id, pid: child.pid)
     }

@@ -34,6 +34,10 @@ public actor Supervisor {
     var pids: [WorkerID: Int32] = [:]
     var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
     var lastWatchdog = ContinuousClock.now
+    /// Lease requeues running beside the loop (see `requeueInBackground`).
+    var requeues: [UInt64: Task<Void, Never>] = [:]
+    var requeueCount: UInt64 = 0
+    var lastStatusWording = ""
     var exitCode: Int32?
     /// The latest snapshot, for `drover status` and health checks.
     public private(set) var snapshot: SupervisorSnapshot
@@ -93,6 +97,9 @@ public actor Supervisor {
             for await input in inputs {
                 switch input {
                 case .event(let event):
+                    if case .exited(let pid, let exit) = event, let id = pids.first(where: { $0.value == pid })?.key {
+                        logger.info("worker exited", metadata: ["drover.worker": "\(id)", "drover.pid": "\(pid)", "exit": "\(exit)"])
+                    }
                     await perform(core.handle(event, now: now()))
                 case .tick:
                     await perform(core.tick(now: now()))
@@ -115,6 +122,7 @@ public actor Supervisor {
             group.cancelAll()
         }
         for endpoint in endpoints.values { endpoint.close() }
+        await finishRequeues(within: .seconds(10))
         return exitCode ?? 0
     }
 
@@ -129,7 +137,11 @@ public actor Supervisor {
         let now = ContinuousClock.now
         if now - lastWatchdog >= interval {
             lastWatchdog = now
-            try? notifier.watchdog()
+            do {
+                try notifier.watchdog()
+            } catch {
+                logger.warning("watchdog ping failed", metadata: ["error": "\(error)"])
+            }
         }
     }
 

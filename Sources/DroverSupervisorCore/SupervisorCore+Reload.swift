@@ -70,6 +70,8 @@ extension SupervisorCore {
             if case .starting = worker.state { return }
         }
         reload = nil
+        // This READY also covers a start-up that a SIGHUP interrupted; never send two.
+        readyAnnounced = true
         log(.notice, "reload complete")
         emit(.notify(.ready))
     }

@@ -109,7 +109,10 @@ public final class JobRunner: Sendable {
             let results = try await queue.finish(batch)
             loop.pendingAcks.removeAll(keepingCapacity: true)
             loop.backendSucceeded(initialDelay: configuration.retryDelay)
+            // Completions are logged at debug only; skipping them avoids formatting a line per job.
+            let logsCompletions = logger.logLevel <= .debug
             for (outcome, result) in zip(batch, results) {
+                if case .completed = result, !logsCompletions { continue }
                 log(outcome, result)
             }
         } catch {

@@ -45,6 +45,21 @@ struct ReloadSpecs {
         #expect(pool.all.contains { if case .log(.error, let message, _) = $0 { message.contains("concurrency must be at least 1") } else { false } })
     }
 
+    @Test func aHangupDuringStartUpStillSendsReadyExactlyOnce() {
+        var pool = SimulatedPool()
+        pool.handle(.started(desiredWorkers: 1))
+        pool.spawned(.id("w1.1"))
+        pool.handle(.signal(.hangup))
+        pool.handle(.reloaded(.testing, desiredWorkers: nil))
+        pool.handle(.ready(.id("w1.1")))
+        pool.boot(.id("w1.2"))
+        pool.exit(.id("w1.1"), .exited(code: 0))
+        pool.heartbeatAll()
+        pool.advance(by: 1_000)
+        #expect(pool.notices.filter { $0 == .ready } == [.ready])
+        #expect(pool.snapshot.readyWorkers == 1)
+    }
+
     @Test func aSecondHangupDuringAReloadIsIgnored() {
         var pool = SimulatedPool()
         pool.start(workers: 1)

@@ -76,6 +76,7 @@ struct RestartSpecs {
             pool.advance(by: 2_000)
         }
         let survivor = pool.current(1)
+        #expect(survivor == .id("w1.8"))
         pool.boot(survivor)
         for _ in 0..<13 {
             pool.advance(by: 5_000)
@@ -83,7 +84,7 @@ struct RestartSpecs {
         }
         #expect(pool.exit(survivor, .signaled(signal: 11)) == [
             .requeueLeases(survivor, countingAttempt: true),
-            .spawn(SlotID(1), pool.spawns.last!.id),
+            .spawn(SlotID(1), .id("w1.9")),
         ])
     }
 

@@ -148,3 +148,24 @@ struct SupervisorReplacementTests {
         await serve.stop()
     }
 }
+
+@Suite("drover serve backs off a crash loop and never gives up", .serialized)
+struct SupervisorCrashLoopTests {
+    @Test func workerThatFailsAtBootIsRespawnedWithBackoffNotInALoop() async throws {
+        // Workers cannot reach this Redis, so each exits 3 (boot failed) right after it starts.
+        let serve = try await ServeFixture.start(workers: 1, environment: [
+            "DROVER_REDIS_URL": "unix:///nonexistent/drover-test/redis.sock",
+            "DROVER_SUPERVISOR_RESTART_BACKOFF_BASE_MS": "500",
+        ])
+        defer { Task { await serve.stop() } }
+        try await Task.sleep(for: .seconds(12))
+        #expect(serve.process.isRunning, "the supervisor gave up: \(serve.log.suffix(2000))")
+        let spawns = serve.lines("worker spawned").count
+        let exits = serve.log.components(separatedBy: "exit 3").count - 1
+        #expect(exits >= 2, "workers did not fail as planned: \(serve.log.suffix(2000))")
+        // Intensity 5 per 60 s, then backoff from 500 ms doubling: about 8 spawns in 12 s, never a spin.
+        #expect(spawns <= 12, "\(spawns) spawns in 12 s")
+        #expect(serve.log.contains("degraded"))
+        await serve.stop()
+    }
+}

@@ -1,0 +1,68 @@
+extension PoolStatus {
+    /// The snapshot as `drover status` prints it for people: a summary line, then one row per worker.
+    public var text: String {
+        let ready = workers.filter { WorkerStatus.readyStates.contains($0.state) }.count
+        var lines = ["mode \(mode): \(ready) of \(workers.count) workers ready, \(desiredWorkers) desired, queue depth \(queueDepth.map(String.init) ?? "unknown")"]
+        if let degradedReason {
+            lines.append("DEGRADED: \(Self.printable(degradedReason))")
+        }
+        guard !workers.isEmpty else {
+            lines.append("no workers")
+            return lines.joined(separator: "\n")
+        }
+        let header = ["ID", "PID", "STATE", "ACTIVE", "DONE", "FAILED", "AVG MS", "RSS MB", "CPU %", "UPTIME", "LAST BEAT", "RESTARTS"]
+        let rows = workers.map { worker in
+            [
+                Self.printable(worker.id), String(worker.pid), Self.printable(worker.state),
+                String(worker.activeJobs), String(worker.completedJobs), String(worker.failedJobs),
+                Self.fixed(worker.avgLatencyMs), Self.fixed(worker.memoryUsageMB), Self.fixed(worker.cpuPercent),
+                Self.duration(seconds: worker.uptimeSeconds),
+                worker.lastHeartbeatAgoMs.map { Self.duration(seconds: Double($0) / 1000) + " ago" } ?? "never",
+                String(worker.restarts),
+            ]
+        }
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0[column].count }.max() ?? 0
+        }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { column, cell in
+                cell + String(repeating: " ", count: widths[column] - cell.count)
+            }
+            var line = cells.joined(separator: "  ")
+            while line.last == " " {
+                line.removeLast()
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Control characters would break the table (or a terminal), so they show as `?`.
+    private static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+
+    /// One decimal, without Foundation's formatters.
+    private static func fixed(_ value: Double) -> String {
+        guard value.isFinite else {
+            return "-"
+        }
+        let tenths = Int((value * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+
+    private static func duration(seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else {
+            return "-"
+        }
+        let total = Int(seconds)
+        if total < 60 {
+            return seconds < 10 ? fixed(seconds) + "s" : "\(total)s"
+        }
+        if total < 3600 {
+            return "\(total / 60)m\(total % 60)s"
+        }
+        return "\(total / 3600)h\(total % 3600 / 60)m"
+    }
+}

@@ -1,0 +1,115 @@
+import DroverControl
+import Testing
+
+@Suite("Admin protocol")
+struct AdminProtocolTests {
+    static let status = PoolStatus(
+        mode: "multi",
+        desiredWorkers: 3,
+        workers: [
+            WorkerStatus(id: "w-1", pid: 1234, state: "ready", activeJobs: 2, completedJobs: 10, failedJobs: 1,
+                         avgLatencyMs: 12.5, memoryUsageMB: 130.25, cpuPercent: 45, uptimeSeconds: 3600.5,
+                         lastHeartbeatAgoMs: 800, restarts: 2),
+            WorkerStatus(id: "w-\"2\"\n", pid: 1235, state: "booting"),
+        ],
+        degradedReason: nil,
+        queueDepth: 17
+    )
+
+    @Test func everyRequestSurvivesARoundTrip() throws {
+        for request in [AdminRequest.status, .scale(workers: 0), .scale(workers: 12), .drain(workerID: "w-1")] {
+            #expect(try AdminRequest(jsonLine: request.jsonLine) == request)
+            #expect(!request.jsonLine.contains("\n"))
+        }
+    }
+
+    @Test func everyResponseSurvivesARoundTrip() throws {
+        let degraded = PoolStatus(mode: "multi", desiredWorkers: 1, workers: [], degradedReason: "restart intensity exceeded", queueDepth: nil)
+        for response in [AdminResponse.status(Self.status), .status(degraded), .ok("scaling to 4 workers"), .error("no worker \"x\"")] {
+            #expect(try AdminResponse(jsonLine: response.jsonLine) == response)
+            #expect(!response.jsonLine.contains("\n"))
+        }
+    }
+
+    @Test func requestsAreThePlainJSONAnOperatorWouldTypeIntoSocat() throws {
+        #expect(try AdminRequest(jsonLine: #"{"command":"status"}"#) == .status)
+        #expect(try AdminRequest(jsonLine: #" { "workers" : 4 , "command" : "scale" } "#) == .scale(workers: 4))
+        #expect(try AdminRequest(jsonLine: #"{"command":"drain","workerID":"w-\u00e9"}"#) == .drain(workerID: "w-é"))
+        #expect(AdminRequest.scale(workers: 4).jsonLine == #"{"command":"scale","workers":4}"#)
+    }
+
+    @Test(arguments: [
+        ("", AdminProtocolError.Code.invalidJSON),
+        ("garbage", .invalidJSON),
+        ("{\"command\":", .invalidJSON),
+        ("{\"command\":\"status\"} trailing", .invalidJSON),
+        ("{\"command\":\"status\",\"command\":\"scale\"}", .invalidJSON),
+        ("[1,2,3]", .invalidRequest),
+        ("{}", .invalidRequest),
+        ("{\"command\":\"reboot\"}", .invalidRequest),
+        ("{\"command\":7}", .invalidRequest),
+        ("{\"command\":\"scale\"}", .invalidRequest),
+        ("{\"command\":\"scale\",\"workers\":-1}", .invalidRequest),
+        ("{\"command\":\"scale\",\"workers\":2.5}", .invalidRequest),
+        ("{\"command\":\"scale\",\"workers\":\"3\"}", .invalidRequest),
+        ("{\"command\":\"drain\"}", .invalidRequest),
+        ("{\"command\":\"drain\",\"workerID\":\"\"}", .invalidRequest),
+        (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), .invalidJSON),
+        ("{\"command\":\"st\u{01}atus\"}", .invalidJSON),
+        ("{\"command\":\"scale\",\"workers\":01}", .invalidJSON),
+        ("{\"command\":\"scale\",\"workers\":1e999}", .invalidJSON),
+        ("{\"command\":\"\\ud800\"}", .invalidJSON),
+    ])
+    func aBadRequestLineIsRefusedWithItsReason(line: String, code: AdminProtocolError.Code) {
+        let error = #expect(throws: AdminProtocolError.self) { _ = try AdminRequest(jsonLine: line) }
+        #expect(error?.code == code, "\(line): \(error.map(String.init(describing:)) ?? "accepted")")
+    }
+
+    @Test func invalidUTF8IsRefused() {
+        let error = #expect(throws: AdminProtocolError.self) {
+            _ = try AdminRequest(jsonLine: Array(#"{"command":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8))
+        }
+        #expect(error?.code == .invalidJSON)
+    }
+
+    @Test func anOverlongRequestIsRefusedBeforeParsing() {
+        let line = "{\"command\":\"drain\",\"workerID\":\"" + String(repeating: "x", count: AdminProtocol.maxRequestLength) + "\"}"
+        let error = #expect(throws: AdminProtocolError.self) { _ = try AdminRequest(jsonLine: line) }
+        #expect(error?.code == .lineTooLong)
+    }
+
+    @Test func aResponseMissingItsFieldsIsRefused() {
+        for line in [#"{"ok":true}"#, #"{"ok":false}"#, #"{"ok":"yes"}"#, #"{"ok":true,"status":{"mode":"multi"}}"#] {
+            let error = #expect(throws: AdminProtocolError.self) { _ = try AdminResponse(jsonLine: line) }
+            #expect(error?.code == .invalidResponse, "\(line)")
+        }
+    }
+
+    @Test func jsonTextEscapesEverythingThatWouldBreakALine() throws {
+        let value = JSONValue.object(["text": .string("a\"b\\c\nd\re\tf\u{01}g\u{2028}h✓")])
+        #expect(!value.serialized.contains("\n"))
+        #expect(try JSONParser.parse(value.serialized) == value)
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(JSONValue.number(3).serialized == "3")
+        #expect(JSONValue.number(2.5).serialized == "2.5")
+        #expect(JSONValue.number(.nan).serialized == "null")
+    }
+
+    @Test func statusJSONUsesTheHTTPAPIFieldNames() throws {
+        let text = Self.status.jsonText
+        for field in ["\"mode\"", "\"desiredWorkers\"", "\"queueDepth\"", "\"degradedReason\"", "\"activeJobs\"", "\"avgLatencyMs\"", "\"memoryUsageMB\"", "\"cpuPercent\"", "\"uptime\"", "\"lastHeartbeatAgoMs\"", "\"restarts\""] {
+            #expect(text.contains(field), "\(field)")
+        }
+    }
+
+    @Test func statusTextShowsTheSummaryAndOneRowPerWorker() {
+        let lines = Self.status.text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "mode multi: 1 of 2 workers ready, 3 desired, queue depth 17")
+        #expect(lines.count == 2 + Self.status.workers.count)
+        #expect(lines[3].contains("w-\"2\"?"))
+        #expect(lines[1].hasPrefix("ID"))
+        #expect(lines[2].contains("w-1") && lines[2].contains("1234") && lines[2].contains("0.8s ago"))
+        let degraded = PoolStatus(mode: "multi", desiredWorkers: 2, workers: [], degradedReason: "restart intensity exceeded")
+        #expect(degraded.text == "mode multi: 0 of 0 workers ready, 2 desired, queue depth unknown\nDEGRADED: restart intensity exceeded\nno workers")
+    }
+}
