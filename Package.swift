@@ -82,6 +82,7 @@ let package = Package(
         // `drover bench`: drives real worker processes and measures them.
         .target(name: "DroverBench", dependencies: [
             "DroverQueue", "DroverPosix", "DroverRedis", "DroverRedisQueue", "DroverEmbeddedRedis",
+            "DroverControl", "DroverControlSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -10,8 +10,32 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Drover on this machine.",
-        subcommands: [Queue.self]
+        subcommands: [Queue.self, Supervisor.self]
     )
+
+    /// `drover bench supervisor`: replacement, hang detection, scaling and idle cost of a real pool.
+    struct Supervisor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a real `drover serve` with a private redis-server and time kill -9 recovery, hang detection, SIGTTIN and idle cost."
+        )
+        @Option(name: .long, help: "Workers (1...16).") var workers: Int = 2
+        @Option(name: .long, help: "kill -9 rounds (1...200).") var kills: Int = 20
+        @Option(name: .long, help: "Seconds to measure idle CPU (1...120).") var idleSeconds: Int = 10
+
+        func validate() throws {
+            guard (1...16).contains(workers) else { throw ValidationError("--workers must be 1...16") }
+            guard (1...200).contains(kills) else { throw ValidationError("--kills must be 1...200") }
+            guard (1...120).contains(idleSeconds) else { throw ValidationError("--idle-seconds must be 1...120") }
+        }
+
+        func run() async throws {
+            var options = SupervisorBenchmark.Options(executablePath: try Posix.currentExecutablePath())
+            options.workers = workers
+            options.kills = kills
+            options.idleSeconds = idleSeconds
+            print(try await SupervisorBenchmark(options: options).run().text)
+        }
+    }
 
     /// `drover bench queue`: enqueue, drain and latency with real worker processes.
     struct Queue: AsyncParsableCommand {

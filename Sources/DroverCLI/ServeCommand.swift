@@ -73,9 +73,13 @@ struct ServeCommand: AsyncParsableCommand {
         let queue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: redisOptions)
         var workerArguments = ["--redis", redisText, "--concurrency", String(settings.supervisor.concurrency)]
         if let file { workerArguments += ["--config", file] }
-        let supervisorSettings = SupervisorSettings(
+        var supervisorSettings = SupervisorSettings(
             executablePath: try Posix.currentExecutablePath(), workerArguments: workerArguments,
             environment: environment, desiredWorkers: settings.supervisor.resolvedWorkers(onlineProcessors: cores))
+        // The clock-driven rules (hang, deadlines) need a tick a few times per heartbeat, no more:
+        // an idle supervisor should cost next to nothing.
+        let quarterBeat = settings.supervisor.heartbeatIntervalMs / 4
+        supervisorSettings.tickInterval = .milliseconds(min(max(quarterBeat, 50), 1_000))
         let supervisor = Supervisor(
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),

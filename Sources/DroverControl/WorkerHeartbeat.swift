@@ -9,6 +9,10 @@ public struct WorkerHeartbeat: Hashable, Sendable {
     public var uptimeSeconds: Double
     /// The jobs running now, so the supervisor can name the one that overran.
     public var activeJobIDs: [String]
+    /// For each of `activeJobIDs`, in order: how long it has run and its timeout, in ms. Ages
+    /// rather than start times, so the two processes never need to agree on a clock.
+    public var activeJobElapsedMs: [Int]
+    public var activeJobTimeoutMs: [Int]
 
     public init(
         activeJobs: Int = 0,
@@ -18,7 +22,9 @@ public struct WorkerHeartbeat: Hashable, Sendable {
         memoryUsageMB: Double = 0,
         cpuPercent: Double = 0,
         uptimeSeconds: Double = 0,
-        activeJobIDs: [String] = []
+        activeJobIDs: [String] = [],
+        activeJobElapsedMs: [Int]? = nil,
+        activeJobTimeoutMs: [Int]? = nil
     ) {
         self.activeJobs = activeJobs
         self.completedJobs = completedJobs
@@ -28,5 +34,7 @@ public struct WorkerHeartbeat: Hashable, Sendable {
         self.cpuPercent = cpuPercent
         self.uptimeSeconds = uptimeSeconds
         self.activeJobIDs = activeJobIDs
+        self.activeJobElapsedMs = activeJobElapsedMs ?? Array(repeating: 0, count: activeJobIDs.count)
+        self.activeJobTimeoutMs = activeJobTimeoutMs ?? Array(repeating: 0, count: activeJobIDs.count)
     }
 }

@@ -53,6 +53,13 @@ extension WorkerMessage: ControlMessage {
             try writer.writeMeasure(beat.cpuPercent, field: "cpuPercent")
             try writer.writeMeasure(beat.uptimeSeconds, field: "uptimeSeconds")
             try writer.writeIdentifiers(beat.activeJobIDs, field: "activeJobIDs")
+            guard beat.activeJobElapsedMs.count == beat.activeJobIDs.count, beat.activeJobTimeoutMs.count == beat.activeJobIDs.count else {
+                throw ControlProtocolError(.malformedBody, "heartbeat job ages and timeouts must match activeJobIDs one to one")
+            }
+            for (elapsed, timeout) in zip(beat.activeJobElapsedMs, beat.activeJobTimeoutMs) {
+                try writer.writeCount(elapsed, field: "activeJobElapsedMs")
+                try writer.writeCount(timeout, field: "activeJobTimeoutMs")
+            }
         case .ready, .draining, .drained:
             break
         }
@@ -75,7 +82,7 @@ extension WorkerMessage: ControlMessage {
             message = .ready
         case TypeCode.heartbeat:
             reader.messageName = "heartbeat"
-            message = .heartbeat(WorkerHeartbeat(
+            var beat = WorkerHeartbeat(
                 activeJobs: try reader.readCount(field: "activeJobs"),
                 completedJobs: try reader.readCount(field: "completedJobs"),
                 failedJobs: try reader.readCount(field: "failedJobs"),
@@ -84,7 +91,12 @@ extension WorkerMessage: ControlMessage {
                 cpuPercent: try reader.readMeasure(field: "cpuPercent"),
                 uptimeSeconds: try reader.readMeasure(field: "uptimeSeconds"),
                 activeJobIDs: try reader.readIdentifiers(field: "activeJobIDs")
-            ))
+            )
+            for index in beat.activeJobIDs.indices {
+                beat.activeJobElapsedMs[index] = try reader.readCount(field: "activeJobElapsedMs")
+                beat.activeJobTimeoutMs[index] = try reader.readCount(field: "activeJobTimeoutMs")
+            }
+            message = .heartbeat(beat)
         case TypeCode.draining:
             message = .draining
         case TypeCode.drained:

@@ -63,15 +63,21 @@ extension QueueScript {
     local count_attempt = ARGV[3] == '1'
     local wset = P .. 'worker:' .. worker
     local ids = redis.call('SMEMBERS', wset)
-    local moved = 0
+    local held = {}
     for _, id in ipairs(ids) do
-      local f = redis.call('HMGET', P .. 'job:' .. id, 'st', 'w', 'att')
+      local f = redis.call('HMGET', P .. 'job:' .. id, 'st', 'w', 'att', 'tok')
       if f[1] == 'active' and f[2] == worker then
-        lose_lease(id, count_attempt, 'worker ' .. worker .. ' stopped while running attempt ' .. (f[3] or '?'),
-          tonumber(ARGV[4]), tonumber(ARGV[5]))
-        moved = moved + 1
+        held[#held + 1] = {id = id, attempt = f[3], token = tonumber(f[4]) or 0}
       end
     end
+    -- SMEMBERS has no order; going newest lease first leaves the oldest at the front of the list,
+    -- so the jobs run again in the order they were leased.
+    table.sort(held, function(a, b) return a.token > b.token end)
+    for _, job in ipairs(held) do
+      lose_lease(job.id, count_attempt, 'worker ' .. worker .. ' stopped while running attempt ' .. (job.attempt or '?'),
+        tonumber(ARGV[4]), tonumber(ARGV[5]))
+    end
+    local moved = #held
     redis.call('DEL', wset)
     if waiting_count() > 0 then wake() end
     publish_events()

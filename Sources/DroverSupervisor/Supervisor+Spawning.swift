@@ -73,9 +73,10 @@ extension Supervisor {
             activeJobs: beat.activeJobs, completedJobs: beat.completedJobs, failedJobs: beat.failedJobs,
             avgLatencyMs: beat.avgLatencyMs, memoryUsageMB: beat.memoryUsageMB, cpuPercent: beat.cpuPercent,
             uptimeMs: Int64(beat.uptimeSeconds * 1000),
-            // The heartbeat names running jobs but not their age yet, so the core cannot time them:
-            // the worker's own sweeper enforces job timeouts.
-            runningJobs: beat.activeJobIDs.map { RunningJob(id: $0, elapsedMs: 0, timeoutMs: Int64(Int32.max)) })
+            // A job whose timeout the worker did not say (0) is left to the worker's own sweeper.
+            runningJobs: beat.activeJobIDs.indices.filter { beat.activeJobTimeoutMs[$0] > 0 }.map { i in
+                RunningJob(id: beat.activeJobIDs[i], elapsedMs: Int64(beat.activeJobElapsedMs[i]), timeoutMs: Int64(beat.activeJobTimeoutMs[i]))
+            })
     }
 
     /// Reads every live worker's RSS and CPU from /proc, rather than trusting its heartbeat.

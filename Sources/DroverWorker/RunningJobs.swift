@@ -43,4 +43,14 @@ final class RunningJobs: Sendable {
     var nextDeadline: ContinuousClock.Instant? {
         entries.withLock { $0.values.map(\.deadline).min() }
     }
+
+    /// Each running job's id, age and timeout, for heartbeats.
+    func report(now: ContinuousClock.Instant) -> [(id: JobID, elapsedMs: Int, timeoutMs: Int)] {
+        entries.withLock { entries in
+            entries.map { (id, entry) in
+                let elapsed = now - entry.started
+                return (id, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000), entry.timeoutMs)
+            }
+        }
+    }
 }

@@ -93,10 +93,14 @@ public final class WorkerControlSession: Sendable {
             guard seconds > 0 else { return 0 }
             return Double(ticks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
         }
+        // The ids fit the control protocol's frame even at high concurrency: the first 500 are enough
+        // for the supervisor to find an overrun; activeJobs still counts them all.
+        let running = runner.running.report(now: now).prefix(500)
         return WorkerHeartbeat(
             activeJobs: stats.activeJobs, completedJobs: stats.completedJobs, failedJobs: stats.failedJobs,
-            avgLatencyMs: stats.averageLatencyMs, memoryUsageMB: rss, cpuPercent: percent,
-            uptimeSeconds: (now - started).seconds, activeJobIDs: [])
+            avgLatencyMs: stats.averageLatencyMs, memoryUsageMB: rss, cpuPercent: max(0, percent),
+            uptimeSeconds: (now - started).seconds, activeJobIDs: running.map(\.id.rawValue),
+            activeJobElapsedMs: running.map(\.elapsedMs), activeJobTimeoutMs: running.map(\.timeoutMs))
     }
 }
 
