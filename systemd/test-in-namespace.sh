@@ -93,15 +93,34 @@ sleep 22
 state=$(systemctl is-active drover.service || true)
 [[ $state == active && $(show NRestarts) == "$restarts" ]] && ok "alive after 22 s with WatchdogSec=10 (status: $(show StatusText))" || fail "after 22 s: $state, NRestarts $(show NRestarts) (was $restarts), result $(show Result)"
 
+# The watchdog: a supervisor whose main loop stops (SIGSTOP) stops pinging, and systemd restarts it.
+stuck=$(show MainPID)
+restarts=$(show NRestarts)
+kill -STOP "$stuck"
+for _ in $(seq 1 40); do
+  sleep 1
+  [[ $(show NRestarts) != "$restarts" && $(systemctl is-active drover.service || true) == active ]] && break
+done
+[[ $(show NRestarts) != "$restarts" && $(show MainPID) != "$stuck" ]] && ok "watchdog restarted a stopped supervisor (NRestarts $(show NRestarts))" || fail "no watchdog restart: NRestarts $(show NRestarts), state $(systemctl is-active drover.service || true)"
+
 if systemctl reload drover.service; then ok "reload returned"; else fail "reload failed"; fi
 state=$(systemctl is-active drover.service || true)
 [[ $state == active ]] && ok "active after reload: $(show StatusText)" || fail "after reload: $state"
 
+# A stop drains: a job running when the stop comes finishes before the supervisor exits.
+redis=unix:///run/drover/redis.sock
+job=$(/usr/local/bin/drover enqueue noop --redis "$redis" --payload '{"sleepMs": 3000}' | sed -n 's/.*"jobId":"\([^"]*\)".*/\1/p')
+sleep 1
 pid=$(show MainPID)
 if systemctl stop drover.service; then ok "stop returned"; else fail "stop failed"; fi
+systemctl start drover.service
+after=$(/usr/local/bin/drover job "$job" --redis "$redis" 2>&1 | grep -o '"status":"[a-z]*"')
+[[ -n $job && $after == '"status":"completed"' ]] && ok "the job running at stop completed ($job)" || fail "job ${job:-none} after stop: ${after:-unknown}"
+pid2=$(show MainPID)
+systemctl stop drover.service
 result=$(show Result)
 [[ $result == success ]] && ok "stopped cleanly: Result=$result" || fail "stop: Result=$result"
-[[ ! -e /proc/$pid ]] && ok "main process $pid gone" || fail "main process $pid still there"
+[[ ! -e /proc/$pid && ! -e /proc/$pid2 ]] && ok "main processes $pid and $pid2 gone" || fail "a main process is still there"
 [[ ! -d /run/drover ]] && ok "RuntimeDirectory removed on stop" || fail "/run/drover left behind"
 
 echo "--- journal of drover.service"
