@@ -53,6 +53,10 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 
+    /// What the kernel sends a supervised worker when its supervisor dies (`PR_SET_PDEATHSIG`):
+    /// not SIGTERM, which means "drain", because an orphan should hand its jobs back at once.
+    static let parentDeathSignal = Signal.sigusr1
+
     /// The handlers this build runs; a worker pulls only from queues it can serve.
     static let handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
 
@@ -77,7 +81,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let supervised = environment[ControlProtocol.fileDescriptorEnvironmentKey] != nil
         if supervised, let parent = environment["DROVER_SUPERVISOR_PID"].flatMap({ pid_t($0) }) {
             // Die with the supervisor; if it is already gone, there is nobody to work for.
-            guard (try? Posix.dieWithParent(signal: .sigterm, expectedParent: parent)) == true else {
+            guard (try? Posix.dieWithParent(signal: Self.parentDeathSignal, expectedParent: parent)) == true else {
                 throw ExitCode(WorkerExitCode.bootFailed.rawValue)
             }
         }
@@ -112,7 +116,14 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let runner = JobRunner(queue: queue, handlers: Self.handlers, configuration: configuration, logger: logger)
         let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)
-        let signals = SignalWatcher([SIGTERM, SIGINT]) { _ in runner.drain() }
+        let signals = SignalWatcher([SIGTERM, SIGINT, Self.parentDeathSignal.rawValue]) { number in
+            if number == Self.parentDeathSignal.rawValue {
+                // The supervisor is gone: nobody will put our leases back, so do it now and go.
+                session?.abandon(reason: "the supervisor died")
+            } else {
+                runner.drain()
+            }
+        }
         defer { signals.cancel() }
         try session?.start(concurrency: concurrency, heartbeatInterval: .milliseconds(settings.supervisor.heartbeatIntervalMs))
         logger.info("worker started", metadata: [

@@ -62,10 +62,7 @@ public final class WorkerControlSession: Sendable {
                     try? endpoint.send(.draining)
                     runner.drain()
                 case .stop:
-                    // Put our jobs back without counting the attempt, then stop taking more.
-                    runner.drain()
-                    _ = try? await queue.requeueLeases(ofWorker: workerID, countingAttempt: false)
-                    exit(0)
+                    await handBackAndExit(reason: "the supervisor asked it to stop")
                 case .cancelJob(let id):
                     runner.cancel(id, reason: "cancelled by the supervisor: past its timeout")
                 case .reload:
@@ -74,11 +71,29 @@ public final class WorkerControlSession: Sendable {
                     if ms > 0 { timer.withLock { $0?.setInterval(.milliseconds(ms)) } }
                 }
             }
-            if !finishing.withLock({ $0 }) { logger.warning("supervisor closed the control channel; draining") }
+            if !finishing.withLock({ $0 }) { await handBackAndExit(reason: "the supervisor closed the control channel") }
         } catch {
-            if !finishing.withLock({ $0 }) { logger.error("control channel failed; draining", metadata: ["error": "\(error)"]) }
+            if !finishing.withLock({ $0 }) { await handBackAndExit(reason: "the control channel failed: \(error)") }
         }
+    }
+
+    /// Gives up at once: stops reserving, puts every job this worker holds back on the queue
+    /// (the attempt does not count: the job did nothing wrong), and exits. A result that races
+    /// in after this is refused by its fencing token, so the job runs once more, elsewhere.
+    public func abandon(reason: String) {
+        Task { await handBackAndExit(reason: reason) }
+    }
+
+    private func handBackAndExit(reason: String) async {
+        logger.warning("handing leases back and exiting", metadata: ["reason": "\(reason)"])
         runner.drain()
+        do {
+            let moved = try await queue.requeueLeases(ofWorker: workerID, countingAttempt: false)
+            logger.info("leases handed back", metadata: ["jobs": "\(moved)"])
+        } catch {
+            logger.error("could not hand leases back; they will expire", metadata: ["error": "\(error)"])
+        }
+        exit(0)
     }
 
     private func heartbeat() -> WorkerHeartbeat {

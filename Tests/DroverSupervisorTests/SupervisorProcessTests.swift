@@ -52,14 +52,23 @@ struct SupervisorProcessTests {
         await serve.stop()
     }
 
-    @Test func killedSupervisorTakesItsWorkersWithIt() async throws {
+    @Test func killedSupervisorTakesItsWorkersWithItAndTheirLeasesComeBack() async throws {
         let serve = try await ServeFixture.start(workers: 2)
         defer { Task { await serve.stop() } }
         try await serve.waitForReady(2)
+        let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 5_000)).map(\.id)
+        try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active == 4 }
         let workers = serve.readyPIDs()
         try serve.process.kill(.sigkill)
         _ = try await serve.process.wait()
         try await eventually("workers gone") { workers.allSatisfy { !Posix.processExists($0) || isZombie($0) } }
+        // The orphans handed their leases back on the way out, without counting the attempt.
+        let counts = try await serve.queue.counts(of: .noop)
+        #expect(counts.waiting == 4 && counts.active == 0)
+        for id in ids {
+            let record = try #require(try await serve.queue.job(id))
+            #expect(record.status == .waiting && record.attempts == 0)
+        }
         await serve.stop()
     }
 
