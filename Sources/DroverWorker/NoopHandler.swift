@@ -28,7 +28,8 @@ public struct NoopHandler: JobHandler {
             guard let ms = sleep.intValue, (0...Self.maxSleepMs).contains(ms) else {
                 throw JobFailure("payload.sleepMs must be an integer 0...\(Self.maxSleepMs)", retryable: false)
             }
-            if ms > 0 { try await Task.sleep(for: .milliseconds(ms)) }
+            // No timer slack: a probe that asked for 5 ms should take 5 ms, not whatever the timer coalesces to.
+            if ms > 0 { try await Task.sleep(for: .milliseconds(ms), tolerance: .zero) }
         }
         if let message = job.payload["fail"]?.stringValue {
             throw JobFailure(message)

@@ -15,37 +15,35 @@ struct AdminSocketTests {
     }
 
     @Test func statusScaleAndDrainChangeTheRunningPool() async throws {
-        let serve = try await ServeFixture.start(workers: 1)
-        defer { Task { await serve.stop() } }
-        try await serve.waitForReady(1)
-        let status = try await drover(["status", "--json"], serve)
-        #expect(status.code == 0, "\(status.err)")
-        #expect(status.out.contains("\"desiredWorkers\":1"))
-        let scaled = try await drover(["scale", "3"], serve)
-        #expect(scaled.code == 0, "\(scaled.err)")
-        try await serve.waitForReady(3)
-        let drained = try await drover(["drain", "w1"], serve)
-        #expect(drained.code == 0, "\(drained.err)")
-        try await serve.waitForReady(4)
-        let text = try await drover(["status"], serve)
-        #expect(text.out.contains("3 desired"))
-        let refused = try await drover(["drain", "w99"], serve)
-        #expect(refused.code == 1)
-        #expect(refused.err.contains("refused"))
-        await serve.stop()
+        try await withServe(workers: 1) { serve in
+            try await serve.waitForReady(1)
+            let status = try await drover(["status", "--json"], serve)
+            #expect(status.code == 0, "\(status.err)")
+            #expect(status.out.contains("\"desiredWorkers\":1"))
+            let scaled = try await drover(["scale", "3"], serve)
+            #expect(scaled.code == 0, "\(scaled.err)")
+            try await serve.waitForReady(3)
+            let drained = try await drover(["drain", "w1"], serve)
+            #expect(drained.code == 0, "\(drained.err)")
+            try await serve.waitForReady(4)
+            let text = try await drover(["status"], serve)
+            #expect(text.out.contains("3 desired"))
+            let refused = try await drover(["drain", "w99"], serve)
+            #expect(refused.code == 1)
+            #expect(refused.err.contains("refused"))
+        }
     }
 
     @Test func garbageOnTheAdminSocketLeavesTheSupervisorServing() async throws {
-        let serve = try await ServeFixture.start(workers: 1)
-        defer { Task { await serve.stop() } }
-        try await serve.waitForReady(1)
-        for garbage in ["not json\n", "{\"command\": \"explode\"}\n", String(repeating: "A", count: 100_000), "\u{0}\u{1}\u{2}\n"] {
-            sendRaw(garbage, to: serve.directory + "/run/admin.sock")
+        try await withServe(workers: 1) { serve in
+            try await serve.waitForReady(1)
+            for garbage in ["not json\n", "{\"command\": \"explode\"}\n", String(repeating: "A", count: 100_000), "\u{0}\u{1}\u{2}\n"] {
+                sendRaw(garbage, to: serve.directory + "/run/admin.sock")
+            }
+            let status = try await drover(["status"], serve)
+            #expect(status.code == 0, "\(status.err)")
+            #expect(serve.process.isRunning)
         }
-        let status = try await drover(["status"], serve)
-        #expect(status.code == 0, "\(status.err)")
-        #expect(serve.process.isRunning)
-        await serve.stop()
     }
 
     @Test func statusWithoutASupervisorSaysSo() async throws {

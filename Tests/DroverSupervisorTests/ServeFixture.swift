@@ -86,6 +86,22 @@ final class ServeFixture: Sendable {
     }
 }
 
+/// Runs `body` against a fresh `drover serve` and stops everything it started — also when the
+/// test fails or throws, so no supervisor, worker or redis-server outlives its test.
+func withServe(
+    workers: Int = 2, environment: [String: String] = [:], embeddedRedis: Bool = false,
+    _ body: (ServeFixture) async throws -> Void
+) async throws {
+    let serve = try await ServeFixture.start(workers: workers, environment: environment, embeddedRedis: embeddedRedis)
+    do {
+        try await body(serve)
+    } catch {
+        await serve.stop()
+        throw error
+    }
+    await serve.stop()
+}
+
 enum RedisURLText {
     static func parse(_ text: String) throws -> DroverRedis.RedisURL { try DroverRedis.RedisURL(parsing: text) }
 }

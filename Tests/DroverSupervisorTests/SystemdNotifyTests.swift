@@ -13,27 +13,26 @@ struct SystemdNotifyTests {
         let socketPath = directory + "/notify.sock"
         let fd = try bindDatagramSocket(socketPath)
         defer { close(fd) }
-        let serve = try await ServeFixture.start(workers: 2, environment: [
+        try await withServe(workers: 2, environment: [
             "NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "400000",
-        ])
-        defer { Task { await serve.stop() } }
-        var received: [String] = []
-        try await eventually("READY=1 and a watchdog ping") {
+        ]) { serve in
+            var received: [String] = []
+            try await eventually("READY=1 and a watchdog ping") {
+                received += drain(fd)
+                return received.contains("READY=1") && received.contains("WATCHDOG=1")
+            }
+            try serve.process.kill(.sigterm)
+            _ = try await serve.process.wait(timeout: .seconds(25))
             received += drain(fd)
-            return received.contains("READY=1") && received.contains("WATCHDOG=1")
+            let ready = try #require(received.firstIndex(of: "READY=1"))
+            let status = try #require(received.firstIndex { $0.hasPrefix("STATUS=") })
+            let watchdog = try #require(received.firstIndex(of: "WATCHDOG=1"))
+            let stopping = try #require(received.firstIndex { $0.hasPrefix("STOPPING=1") })
+            #expect(status < stopping)
+            #expect(ready < stopping && watchdog < stopping)
+            // READY=1 only once the workers are ready.
+            #expect(serve.readyPIDs().count >= 2)
         }
-        try serve.process.kill(.sigterm)
-        _ = try await serve.process.wait(timeout: .seconds(25))
-        received += drain(fd)
-        let ready = try #require(received.firstIndex(of: "READY=1"))
-        let status = try #require(received.firstIndex { $0.hasPrefix("STATUS=") })
-        let watchdog = try #require(received.firstIndex(of: "WATCHDOG=1"))
-        let stopping = try #require(received.firstIndex { $0.hasPrefix("STOPPING=1") })
-        #expect(status < stopping)
-        #expect(ready < stopping && watchdog < stopping)
-        // READY=1 only once the workers are ready.
-        #expect(serve.readyPIDs().count >= 2)
-        await serve.stop()
     }
 }
 
