@@ -84,11 +84,11 @@ public struct QueueBenchmark: Sendable {
             try await waitUntilBlocked(stats: stats, count: workers.count)
             let started = ContinuousClock.now
             ids = try await enqueuePaced(queue: queue, rate: rate)
-            report.enqueueSeconds = (ContinuousClock.now - started).seconds
+            report.enqueueSeconds = (ContinuousClock.now - started).inSeconds
         } else {
             let started = ContinuousClock.now
             ids = try await enqueueBulk(queue: queue)
-            report.enqueueSeconds = (ContinuousClock.now - started).seconds
+            report.enqueueSeconds = (ContinuousClock.now - started).inSeconds
             workers = try await spawnWorkers(url: url, namespace: namespace, policy: policy, watcher: watcher)
         }
         report.jobs = ids.count
@@ -152,7 +152,7 @@ public struct QueueBenchmark: Sendable {
         let start = ContinuousClock.now
         var sent = 0
         while sent < total {
-            let due = min(total, Int((ContinuousClock.now - start).seconds * Double(rate)) + 1)
+            let due = min(total, Int((ContinuousClock.now - start).inSeconds * Double(rate)) + 1)
             if due > sent {
                 ids += try await queue.enqueue((sent..<due).map(jobRequest)).map(\.id)
                 sent = due
@@ -167,7 +167,7 @@ public struct QueueBenchmark: Sendable {
         var children: [WatchedChild] = []
         for index in 0..<options.workers {
             let arguments = [
-                "worker", "--redis", Self.urlText(url), "--namespace", namespace,
+                "worker", "--redis", url.connectionString, "--namespace", namespace,
                 "--concurrency", String(options.concurrency), "--queues", JobType.noop.queueName,
                 "--worker-id", "bench-\(index)", "--log-level", "warning",
                 "--retention-count", String(policy.retentionCount),
@@ -218,35 +218,6 @@ public struct QueueBenchmark: Sendable {
         }
     }
 
-    /// The URL as text a worker can parse, password included (it goes to our own child's argv;
-    /// `RedisURL.description` hides it on purpose).
-    static func urlText(_ url: RedisURL) -> String {
-        var auth = ""
-        if let password = url.password {
-            auth = (url.username ?? "") + ":" + percentEncoded(password) + "@"
-        }
-        switch url.endpoint {
-        case .unix(let path):
-            return "unix://" + path + (url.database != 0 ? "?db=\(url.database)" : "")
-        case .tcp(let host, let port):
-            let shownHost = host.contains(":") ? "[" + host + "]" : host
-            return "redis://" + auth + shownHost + ":" + String(port) + "/" + String(url.database)
-        }
-    }
-
-    static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let c = Character(UnicodeScalar(byte))
-            if c.isLetter && byte < 128 || c.isNumber && byte < 128 || "-._~".contains(c) {
-                out.append(c)
-            } else {
-                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
-
     static func makeTemporaryDirectory() throws -> String {
         var template = Array("/tmp/drover-bench-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BenchmarkError("cannot create a temporary directory") }
@@ -268,8 +239,4 @@ public struct QueueBenchmark: Sendable {
 public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -65,14 +65,7 @@ public struct QueueBenchmarkReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    func fixed(_ value: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((value * scale).rounded())
-        let whole = scaled / Int(scale)
-        let fraction = String(abs(scaled % Int(scale)))
-        return digits == 0 ? String(whole) : String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
+    func fixed(_ value: Double, _ digits: Int) -> String { DecimalText.fixed(value, digits) }
 }
 
 /// Latency percentiles, in microseconds.

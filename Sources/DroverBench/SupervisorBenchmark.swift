@@ -2,6 +2,7 @@ import DroverControl
 import DroverControlSocket
 import DroverEmbeddedRedis
 import DroverPosix
+import DroverQueue
 import Glibc
 
 /// `drover bench supervisor`: a real `drover serve` with real workers, timed from outside.
@@ -46,13 +47,7 @@ public struct SupervisorBenchmark: Sendable {
             ].joined(separator: "\n")
         }
 
-        func fixed(_ value: Double, _ digits: Int = 1) -> String {
-            var scale = 1.0
-            for _ in 0..<digits { scale *= 10 }
-            let scaled = Int((value * scale).rounded())
-            let fraction = String(abs(scaled) % Int(scale))
-            return String(scaled / Int(scale)) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-        }
+        func fixed(_ value: Double, _ digits: Int = 1) -> String { DecimalText.fixed(value, digits) }
     }
 
     let options: Options
@@ -183,7 +178,6 @@ public struct SupervisorBenchmark: Sendable {
     }
 
     private func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        (ContinuousClock.now - start).inSeconds * 1000
     }
 }

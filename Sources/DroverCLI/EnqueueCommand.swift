@@ -110,8 +110,8 @@ struct EnqueueCommand: AsyncParsableCommand {
             duplicates += try await queue.enqueue(slice).filter(\.duplicate).count
             index += batch
         }
-        let seconds = (ContinuousClock.now - started).seconds
+        let seconds = (ContinuousClock.now - started).inSeconds
         let rate = seconds > 0 ? Int(Double(requests.count) / seconds) : requests.count
-        print("enqueued \(requests.count) jobs (\(duplicates) duplicates) in \(Format.fixed(seconds, 3)) s: \(rate) jobs/s")
+        print("enqueued \(requests.count) jobs (\(duplicates) duplicates) in \(DecimalText.fixed(seconds, 3)) s: \(rate) jobs/s")
     }
 }

@@ -51,12 +51,10 @@ public final class RedisServer: Sendable {
         }
         if let port {
             url = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port), password: requirePass)
-            let auth = requirePass.map { ":\(Self.percentEncoded($0))@" } ?? ""
-            urlString = "redis://\(auth)127.0.0.1:\(port)/0"
+            urlString = url.connectionString
         } else {
             url = RedisURL(endpoint: .unix(path: socketPath), password: requirePass)
-            let auth = requirePass.map { "?password=\(Self.percentEncoded($0))" } ?? ""
-            urlString = "unix://\(socketPath)\(auth)"
+            urlString = url.connectionString
         }
         do {
             try await launch()
@@ -219,19 +217,5 @@ public final class RedisServer: Sendable {
         }
         guard bound else { throw RedisServerError(.launchFailed, "could not bind 127.0.0.1:0 (errno \(errno))") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func percentEncoded(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                result += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
-            }
-        }
-        return result
     }
 }

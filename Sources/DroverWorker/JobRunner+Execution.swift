@@ -73,7 +73,6 @@ extension JobRunner {
     }
 
     static func micros(since start: ContinuousClock.Instant) -> Int64 {
-        let elapsed = ContinuousClock.now - start
-        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        (ContinuousClock.now - start).inMicroseconds
     }
 }

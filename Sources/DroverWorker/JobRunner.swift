@@ -98,7 +98,7 @@ public final class JobRunner: Sendable {
             return jobs
         } catch {
             loop.backendFailed(maxDelay: configuration.maxRetryDelay)
-            logger.warning("reserve failed; retrying", metadata: ["error": "\(error)", "retryInMs": "\(loop.retryDelay.milliseconds)"])
+            logger.warning("reserve failed; retrying", metadata: ["error": "\(error)", "retryInMs": "\(loop.retryDelay.inMilliseconds)"])
             return []
         }
     }
@@ -142,8 +142,4 @@ extension JobOutcome {
         if case .failed(let error, _) = kind { return error }
         return ""
     }
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -48,8 +48,7 @@ final class RunningJobs: Sendable {
     func report(now: ContinuousClock.Instant) -> [(id: JobID, elapsedMs: Int, timeoutMs: Int)] {
         entries.withLock { entries in
             entries.map { (id, entry) in
-                let elapsed = now - entry.started
-                return (id, Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000), entry.timeoutMs)
+                (id, Int((now - entry.started).inMilliseconds), entry.timeoutMs)
             }
         }
     }

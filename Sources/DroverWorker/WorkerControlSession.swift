@@ -103,7 +103,7 @@ public final class WorkerControlSession: Sendable {
         let ticks = ProcessStats.cpuTimeTicks(of: pid) ?? 0
         let now = ContinuousClock.now
         let percent: Double = cpu.withLock { last in
-            let seconds = (now - last.at).seconds
+            let seconds = (now - last.at).inSeconds
             defer { last = (ticks, now) }
             guard seconds > 0 else { return 0 }
             return Double(ticks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
@@ -114,11 +114,7 @@ public final class WorkerControlSession: Sendable {
         return WorkerHeartbeat(
             activeJobs: stats.activeJobs, completedJobs: stats.completedJobs, failedJobs: stats.failedJobs,
             avgLatencyMs: stats.averageLatencyMs, memoryUsageMB: rss, cpuPercent: max(0, percent),
-            uptimeSeconds: (now - started).seconds, activeJobIDs: running.map(\.id.rawValue),
+            uptimeSeconds: (now - started).inSeconds, activeJobIDs: running.map(\.id.rawValue),
             activeJobElapsedMs: running.map(\.elapsedMs), activeJobTimeoutMs: running.map(\.timeoutMs))
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
