@@ -100,7 +100,7 @@ extension Supervisor {
         requeueCount &+= 1
         let key = requeueCount
         let task = Task { [queue, logger] in
-            defer { Task { await self.requeueFinished(key) } }
+            defer { self.requeueFinished(key) }
             var delay = Duration.milliseconds(200)
             for attempt in 1...5 {
                 do {

@@ -39,16 +39,12 @@ public actor Supervisor {
     var requeueCount: UInt64 = 0
     var lastStatusWording = ""
     var exitCode: Int32?
-    /// The latest snapshot, for `drover status` and health checks.
-    public private(set) var snapshot: SupervisorSnapshot
 
     public init(
         policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
         reloader: (any SupervisorReloader)?, watcher: ChildWatcher, logger: Logger
     ) {
-        let core = SupervisorCore(policy: policy)
-        self.snapshot = core.snapshot(now: .zero)
-        self.core = core
+        self.core = SupervisorCore(policy: policy)
         self.settings = settings
         self.queue = queue
         self.notifier = notifier
@@ -116,7 +112,6 @@ public actor Supervisor {
                     reply.resume(returning: result.map { _ in "ok" })
                     if case .success(let actions) = result { await perform(actions) }
                 }
-                snapshot = core.snapshot(now: now())
                 if exitCode != nil { break }
             }
             group.cancelAll()
