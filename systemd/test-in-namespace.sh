@@ -104,7 +104,12 @@ done
 [[ $(show NRestarts) != "$restarts" && $(show MainPID) != "$stuck" ]] && ok "watchdog restarted a stopped supervisor (NRestarts $(show NRestarts))" || fail "no watchdog restart: NRestarts $(show NRestarts), state $(systemctl is-active drover.service || true)"
 
 if systemctl reload drover.service; then ok "reload returned"; else fail "reload failed"; fi
-state=$(systemctl is-active drover.service || true)
+# The supervisor says RELOADING=1, replaces its workers one by one, then READY=1: wait for that.
+for _ in $(seq 1 60); do
+  state=$(systemctl is-active drover.service || true)
+  [[ $state == reloading ]] || break
+  sleep 0.5
+done
 [[ $state == active ]] && ok "active after reload: $(show StatusText)" || fail "after reload: $state"
 
 # A stop drains: a job running when the stop comes finishes before the supervisor exits.

@@ -117,6 +117,11 @@ struct DroverCLITests {
         (["worker", "--concurrency", "0"], "--concurrency must be"),
         (["worker", "--queues", "rag:nope"], "unknown queue"),
         (["bench", "queue", "--workers", "0"], "--workers must be"),
+        (["bench", "supervisor", "--kills", "0"], "--kills must be"),
+        (["scale", "0", "--socket", "/nonexistent/admin.sock"], "workers must be 1...1024"),
+        (["drain", "w 1", "--socket", "/nonexistent/admin.sock"], "worker must be an id"),
+        (["worker", "--retention-count", "0"], "--retention-count must be"),
+        (["serve", "--workers", "many"], "supervisor.workers"),
         (["frobnicate"], "Unexpected argument"),
     ])
     func badInvocationFailsWithAClearMessage(_ arguments: [String], _ message: String) async throws {
