@@ -29,6 +29,11 @@ public protocol JobQueue: Sendable {
     /// otherwise it goes to the dead-letter queue with its error and attempt history.
     func finish(_ outcomes: [JobOutcome]) async throws(JobQueueError) -> [FinishResult]
 
+    /// `finish`, then `reserve`: a backend may do both in one round trip (the default does not).
+    func finishAndReserve(
+        _ outcomes: [JobOutcome], from types: [JobType], workerID: String, limit: Int
+    ) async throws(JobQueueError) -> (results: [FinishResult], reserved: [ReservedJob])
+
     /// Stores a job's progress; refused with `.staleLease` unless `lease` is current.
     func reportProgress(_ lease: JobLease, _ progress: JSONValue) async throws(JobQueueError)
 
@@ -64,4 +69,15 @@ public protocol JobQueue: Sendable {
 
     /// State changes of jobs of `types`, as they happen, until the stream is dropped.
     func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent>
+}
+
+extension JobQueue {
+    /// Records a batch of outcomes, then reserves up to `limit` more: what a busy worker does every
+    /// cycle. A backend may do both in one round trip; this default does them one after the other.
+    public func finishAndReserve(
+        _ outcomes: [JobOutcome], from types: [JobType], workerID: String, limit: Int
+    ) async throws(JobQueueError) -> (results: [FinishResult], reserved: [ReservedJob]) {
+        let results = try await finish(outcomes)
+        return (results, try await reserve(from: types, workerID: workerID, limit: limit))
+    }
 }

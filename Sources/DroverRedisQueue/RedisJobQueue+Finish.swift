@@ -3,7 +3,13 @@ import DroverRedis
 
 extension RedisJobQueue {
     public func finish(_ outcomes: [JobOutcome]) async throws(JobQueueError) -> [FinishResult] {
-        var calls: [(script: RedisScript, keys: [String], arguments: RedisCommand)] = []
+        let (calls, slots) = finishCalls(outcomes)
+        return try Self.decodeFinish(try await runPipeline(calls)[...], slots: slots, outcomes: outcomes)
+    }
+
+    /// The finish script calls for a batch of outcomes, and which outcomes each call carries.
+    func finishCalls(_ outcomes: [JobOutcome]) -> (calls: [ScriptCall], slots: [[Int]]) {
+        var calls: [ScriptCall] = []
         var slots: [[Int]] = []
         for (type, members) in Self.grouped(outcomes, by: \.lease.jobID.type) {
             var start = 0
@@ -37,7 +43,11 @@ extension RedisJobQueue {
                 start += Self.batchSize
             }
         }
-        let replies = try await runPipeline(calls)
+        return (calls, slots)
+    }
+
+    /// Maps the finish scripts' replies back onto the outcomes, in order.
+    static func decodeFinish(_ replies: ArraySlice<RedisReply>, slots: [[Int]], outcomes: [JobOutcome]) throws(JobQueueError) -> [FinishResult] {
         var results = [FinishResult?](repeating: nil, count: outcomes.count)
         for (reply, indices) in zip(replies, slots) {
             guard let flat = reply.array, flat.count == indices.count * 2 else {

@@ -15,40 +15,83 @@ extension RedisJobQueue {
         }
         guard limit > 0, !types.isEmpty else { return [] }
         let nowMs = WallClock.milliseconds()
-        let order: [JobType] = hints.withLock { hints in
+        return try await reserve(in: reserveOrder(types, nowMs: nowMs), workerID: workerID, limit: limit, nowMs: nowMs)
+    }
+
+    /// Acks a batch and reserves the next one in a single round trip: the finish calls and the
+    /// first queue's reserve go in one pipeline (other queues, if needed, follow as usual).
+    public func finishAndReserve(
+        _ outcomes: [JobOutcome], from types: [JobType], workerID: String, limit: Int
+    ) async throws(JobQueueError) -> (results: [FinishResult], reserved: [ReservedJob]) {
+        guard limit > 0, !types.isEmpty, !workerID.isEmpty, !workerID.contains(" ") else {
+            let results = try await finish(outcomes)
+            return (results, try await reserve(from: types, workerID: workerID, limit: limit))
+        }
+        let nowMs = WallClock.milliseconds()
+        let order = reserveOrder(types, nowMs: nowMs)
+        var (calls, slots) = finishCalls(outcomes)
+        let finishCount = calls.count
+        if let first = order.first { calls.append(reserveCall(first, workerID: workerID, limit: limit)) }
+        let replies = try await runPipeline(calls)
+        let results = try Self.decodeFinish(replies[..<finishCount], slots: slots, outcomes: outcomes)
+        guard let first = order.first else { return (results, []) }
+        let batch = try Self.decodeReserve(replies[finishCount], type: first, workerID: workerID)
+        absorb(batch, of: first, nowMs: nowMs)
+        var reserved = batch.jobs
+        if reserved.count < limit && order.count > 1 {
+            reserved += try await reserve(in: Array(order.dropFirst()), workerID: workerID, limit: limit - reserved.count, nowMs: nowMs)
+        }
+        return (results, reserved)
+    }
+
+    /// The queues to try, starting one further along each call, skipping those empty a moment ago.
+    func reserveOrder(_ types: [JobType], nowMs: Int64) -> [JobType] {
+        hints.withLock { hints in
             hints.rotation &+= 1
             let start = hints.rotation % types.count
             let rotated = Array(types[start...] + types[..<start])
-            let live = rotated.filter { (hints.emptyUntilMs[$0] ?? 0) <= nowMs }
-            return live
+            return rotated.filter { (hints.emptyUntilMs[$0] ?? 0) <= nowMs }
         }
+    }
+
+    private func reserve(in order: [JobType], workerID: String, limit: Int, nowMs: Int64) async throws(JobQueueError) -> [ReservedJob] {
         var reserved: [ReservedJob] = []
         for type in order where reserved.count < limit {
-            var args = arguments(type)
-            args.append(workerID)
-            args.append(limit - reserved.count)
-            args.append(policy.leaseGraceMs)
-            args.append(policy.lowPriorityEvery)
-            args.append(policy.normalPriorityEvery)
-            args.append(policy.deadRetentionMs)
-            args.append(policy.retentionCount)
-            let reply = try await run(QueueScript.reserve, type, args)
+            let call = reserveCall(type, workerID: workerID, limit: limit - reserved.count)
+            let reply = try await run(call.script, type, call.arguments)
             let batch = try Self.decodeReserve(reply, type: type, workerID: workerID)
             reserved += batch.jobs
-            hints.withLock { hints in
-                if batch.jobs.isEmpty && batch.waiting == 0 {
-                    hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
-                } else {
-                    hints.emptyUntilMs[type] = nil
-                }
-                switch batch.nextDue {
-                case .unknown: hints.dueAtMs[type] = nil
-                case .none: hints.dueAtMs[type] = (nowMs, nil)
-                case .inMs(let ms): hints.dueAtMs[type] = (nowMs, nowMs + ms)
-                }
-            }
+            absorb(batch, of: type, nowMs: nowMs)
         }
         return reserved
+    }
+
+    func reserveCall(_ type: JobType, workerID: String, limit: Int) -> ScriptCall {
+        var args = arguments(type)
+        args.append(workerID)
+        args.append(limit)
+        args.append(policy.leaseGraceMs)
+        args.append(policy.lowPriorityEvery)
+        args.append(policy.normalPriorityEvery)
+        args.append(policy.deadRetentionMs)
+        args.append(policy.retentionCount)
+        return (QueueScript.reserve, [keys(type).meta], args)
+    }
+
+    /// Remembers what a reserve saw: whether the queue ran dry, and when its next job falls due.
+    private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64) {
+        hints.withLock { hints in
+            if batch.jobs.isEmpty && batch.waiting == 0 {
+                hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
+            } else {
+                hints.emptyUntilMs[type] = nil
+            }
+            switch batch.nextDue {
+            case .unknown: hints.dueAtMs[type] = nil
+            case .none: hints.dueAtMs[type] = (nowMs, nil)
+            case .inMs(let ms): hints.dueAtMs[type] = (nowMs, nowMs + ms)
+            }
+        }
     }
 
     public func waitForJobs(in types: [JobType], timeout: Duration) async throws(JobQueueError) -> Bool {

@@ -46,8 +46,11 @@ public final class RedisJobQueue: JobQueue {
         }
     }
 
+    /// One script call of a pipeline.
+    typealias ScriptCall = (script: RedisScript, keys: [String], arguments: RedisCommand)
+
     /// Runs several script calls in one round trip.
-    func runPipeline(_ calls: [(script: RedisScript, keys: [String], arguments: RedisCommand)]) async throws(JobQueueError) -> [RedisReply] {
+    func runPipeline(_ calls: [ScriptCall]) async throws(JobQueueError) -> [RedisReply] {
         if calls.isEmpty { return [] }
         let replies: [RedisReply]
         do {

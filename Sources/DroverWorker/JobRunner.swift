@@ -38,7 +38,14 @@ public final class JobRunner: Sendable {
             group.addTask { [self] in await sweepTimeouts() }
             while true {
                 if !loop.pendingAcks.isEmpty {
-                    await flushAcks(&loop)
+                    if loop.canReserve {
+                        // Ack and take the next batch in one round trip.
+                        let jobs = await flushAcksAndReserve(&loop)
+                        loop.inFlight += jobs.count
+                        for reserved in jobs { start(reserved) }
+                    } else {
+                        await flushAcks(&loop)
+                    }
                 }
                 if loop.isFinished {
                     group.cancelAll()
@@ -103,22 +110,44 @@ public final class JobRunner: Sendable {
         }
     }
 
+    private func flushAcksAndReserve(_ loop: inout LoopState) async -> [ReservedJob] {
+        let batch = loop.pendingAcks
+        do {
+            let (results, jobs) = try await queue.finishAndReserve(
+                batch, from: configuration.types, workerID: configuration.workerID, limit: loop.free)
+            loop.pendingAcks.removeAll(keepingCapacity: true)
+            loop.backendSucceeded(initialDelay: configuration.retryDelay)
+            log(batch, results)
+            return jobs
+        } catch {
+            // Nothing is lost: the acks are kept and resent (they are idempotent per token), and a
+            // reserve that did land shows up as leases that expire and are reclaimed.
+            loop.backendFailed(maxDelay: configuration.maxRetryDelay)
+            logger.warning("ack failed; will resend", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
+            return []
+        }
+    }
+
     private func flushAcks(_ loop: inout LoopState) async {
         let batch = loop.pendingAcks
         do {
             let results = try await queue.finish(batch)
             loop.pendingAcks.removeAll(keepingCapacity: true)
             loop.backendSucceeded(initialDelay: configuration.retryDelay)
-            // Completions are logged at debug only; skipping them avoids formatting a line per job.
-            let logsCompletions = logger.logLevel <= .debug
-            for (outcome, result) in zip(batch, results) {
-                if case .completed = result, !logsCompletions { continue }
-                log(outcome, result)
-            }
+            log(batch, results)
         } catch {
             // Keep them: acks are idempotent per lease token, so sending them again is safe.
             loop.backendFailed(maxDelay: configuration.maxRetryDelay)
             logger.warning("ack failed; will resend", metadata: ["jobs": "\(batch.count)", "error": "\(error)"])
+        }
+    }
+
+    private func log(_ batch: [JobOutcome], _ results: [FinishResult]) {
+        // Completions are logged at debug only; skipping them avoids formatting a line per job.
+        let logsCompletions = logger.logLevel <= .debug
+        for (outcome, result) in zip(batch, results) {
+            if case .completed = result, !logsCompletions { continue }
+            log(outcome, result)
         }
     }
 
