@@ -16,7 +16,6 @@ public actor Supervisor {
     enum Input: Sendable {
         case event(SupervisorEvent)
         case tick
-        case sample
         case admin(AdminCommand, CheckedContinuation<Result<String, SupervisorCoreError>, Never>)
     }
 
@@ -34,6 +33,7 @@ public actor Supervisor {
     var pids: [WorkerID: Int32] = [:]
     var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
     var lastWatchdog = ContinuousClock.now
+    var lastSample = ContinuousClock.now
     /// Lease requeues running beside the loop (see `requeueInBackground`).
     var requeues: [UInt64: Task<Void, Never>] = [:]
     var requeueCount: UInt64 = 0
@@ -83,12 +83,6 @@ public actor Supervisor {
                     post.yield(.tick)
                 }
             }
-            group.addTask { [post, settings] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: settings.sampleInterval)
-                    post.yield(.sample)
-                }
-            }
             await perform(core.handle(.started(desiredWorkers: settings.desiredWorkers), now: now()))
             for await input in inputs {
                 switch input {
@@ -100,8 +94,11 @@ public actor Supervisor {
                 case .tick:
                     await perform(core.tick(now: now()))
                     pingWatchdog()
-                case .sample:
-                    await sampleResources()
+                    // /proc is read on the tick too, so an idle supervisor wakes once per tick, not twice.
+                    if ContinuousClock.now - lastSample >= settings.sampleInterval - settings.tickInterval / 2 {
+                        lastSample = ContinuousClock.now
+                        await sampleResources()
+                    }
                 case .admin(let command, let reply):
                     let result: Result<[SupervisorAction], SupervisorCoreError>
                     do throws(SupervisorCoreError) {
