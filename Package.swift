@@ -34,8 +34,11 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
 
+        // JSON values: a strict parser and serializer, shared by every module that reads or writes JSON.
+        .target(name: "DroverJSON"),
+
         // The supervisor–worker control protocol: messages, versioning, framing. Pure: no sockets.
-        .target(name: "DroverControl"),
+        .target(name: "DroverControl", dependencies: ["DroverJSON"]),
 
         // The control protocol over a socket: framed reads on a dedicated thread, writes, the admin socket.
         .target(name: "DroverControlSocket", dependencies: ["DroverControl", "DroverPosix"]),
@@ -47,7 +50,7 @@ let package = Package(
         .target(name: "DroverSystemd", dependencies: ["CSystemd"]),
 
         // The queue contract and the in-memory queue; no Redis.
-        .target(name: "DroverQueue"),
+        .target(name: "DroverQueue", dependencies: ["DroverJSON"]),
 
         // A Redis client over hiredis; knows nothing of jobs.
         .target(name: "DroverRedis", dependencies: ["CHiredis"]),
@@ -110,7 +113,7 @@ let package = Package(
             "DroverWorker", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
         ]),
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
-        .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix"]),
+        .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [

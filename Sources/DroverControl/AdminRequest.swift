@@ -1,3 +1,4 @@
+import DroverJSON
 /// What `drover status|scale|drain` asks a running supervisor.
 public enum AdminRequest: Hashable, Sendable {
     /// The pool as it is now.
@@ -13,10 +14,10 @@ extension AdminRequest {
     public var jsonLine: String {
         let members: [String: JSONValue] = switch self {
         case .status: ["command": .string("status")]
-        case .scale(let workers): ["command": .string("scale"), "workers": .number(Double(workers))]
+        case .scale(let workers): ["command": .string("scale"), "workers": .int(workers)]
         case .drain(let workerID): ["command": .string("drain"), "workerID": .string(workerID)]
         }
-        return JSONValue.object(members).serialized
+        return JSONValue.object(members).serialized(sortedKeys: true)
     }
 
     /// Reads a request line (newline already removed).
@@ -26,7 +27,7 @@ extension AdminRequest {
         guard line.count <= AdminProtocol.maxRequestLength else {
             throw AdminProtocolError(.lineTooLong, "request is \(line.count) bytes; the limit is \(AdminProtocol.maxRequestLength)")
         }
-        let fields = try JSONFields(JSONParser.parse(line), context: "request", code: .invalidRequest)
+        let fields = try JSONFields(parsing: line, context: "request", code: .invalidRequest)
         let command = try fields.string("command")
         switch command {
         case "status":

@@ -1,3 +1,4 @@
+import DroverJSON
 /// A supervisor's answer on the admin socket.
 public enum AdminResponse: Hashable, Sendable {
     /// The answer to `status`.
@@ -16,12 +17,12 @@ extension AdminResponse {
         case .ok(let message): ["ok": .bool(true), "message": .string(message)]
         case .error(let message): ["ok": .bool(false), "error": .string(message)]
         }
-        return JSONValue.object(members).serialized
+        return JSONValue.object(members).serialized(sortedKeys: true)
     }
 
     /// Reads a response line (newline already removed).
     public init(jsonLine line: [UInt8]) throws(AdminProtocolError) {
-        let fields = try JSONFields(JSONParser.parse(line), context: "response", code: .invalidResponse)
+        let fields = try JSONFields(parsing: line, context: "response", code: .invalidResponse)
         if try !fields.bool("ok") {
             self = .error(try fields.string("error"))
         } else if fields.members["status"] != nil {

@@ -1,9 +1,21 @@
+import DroverJSON
 /// Typed access to one JSON object's members, with errors that name the field.
 struct JSONFields {
     let members: [String: JSONValue]
     /// What is being read, e.g. "request" or "worker status", for messages.
     let context: String
     let code: AdminProtocolError.Code
+
+    /// Parses one line (strictly: see `JSONValue(parsing:)`) and reads it as an object.
+    init(parsing line: [UInt8], context: String, code: AdminProtocolError.Code) throws(AdminProtocolError) {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: line)
+        } catch {
+            throw AdminProtocolError(.invalidJSON, error.message)
+        }
+        try self.init(value, context: context, code: code)
+    }
 
     init(_ value: JSONValue, context: String, code: AdminProtocolError.Code) throws(AdminProtocolError) {
         guard case .object(let members) = value else {
@@ -41,18 +53,18 @@ struct JSONFields {
     }
 
     func double(_ key: String) throws(AdminProtocolError) -> Double {
-        guard case .number(let value)? = members[key] else {
+        guard let value = members[key]?.doubleValue else {
             throw missing(key, "a number")
         }
         return value
     }
 
-    /// A whole number within `Int`'s safe range (JSON numbers are doubles).
+    /// A whole number (a double that holds one is accepted too).
     func int(_ key: String) throws(AdminProtocolError) -> Int {
-        guard case .number(let value)? = members[key], value == value.rounded(), abs(value) < 9_007_199_254_740_992 else {
+        guard let value = members[key]?.intValue else {
             throw missing(key, "a whole number")
         }
-        return Int(value)
+        return value
     }
 
     func optionalInt(_ key: String) throws(AdminProtocolError) -> Int? {

@@ -1,3 +1,4 @@
+import DroverJSON
 /// A snapshot of a supervisor's pool: the answer to `drover status`.
 public struct PoolStatus: Hashable, Sendable {
     /// `single`, `multi` or `distributed`.
@@ -22,10 +23,10 @@ extension PoolStatus {
     var json: JSONValue {
         .object([
             "mode": .string(mode),
-            "desiredWorkers": .number(Double(desiredWorkers)),
+            "desiredWorkers": .int(desiredWorkers),
             "workers": .array(workers.map(\.json)),
             "degradedReason": degradedReason.map(JSONValue.string) ?? .null,
-            "queueDepth": queueDepth.map { .number(Double($0)) } ?? .null,
+            "queueDepth": queueDepth.map { .int($0) } ?? .null,
         ])
     }
 
@@ -45,5 +46,5 @@ extension PoolStatus {
     }
 
     /// The snapshot as `drover status --json` prints it.
-    public var jsonText: String { json.serialized }
+    public var jsonText: String { json.serialized(sortedKeys: true) }
 }

@@ -1,3 +1,4 @@
+import DroverJSON
 /// One worker as `drover status` shows it.
 public struct WorkerStatus: Hashable, Sendable {
     public var id: String
@@ -41,17 +42,17 @@ extension WorkerStatus {
     var json: JSONValue {
         .object([
             "id": .string(id),
-            "pid": .number(Double(pid)),
+            "pid": .int(Int(pid)),
             "state": .string(state),
-            "activeJobs": .number(Double(activeJobs)),
-            "completedJobs": .number(Double(completedJobs)),
-            "failedJobs": .number(Double(failedJobs)),
-            "avgLatencyMs": .number(avgLatencyMs),
-            "memoryUsageMB": .number(memoryUsageMB),
-            "cpuPercent": .number(cpuPercent),
-            "uptime": .number(uptimeSeconds),
-            "lastHeartbeatAgoMs": lastHeartbeatAgoMs.map { .number(Double($0)) } ?? .null,
-            "restarts": .number(Double(restarts)),
+            "activeJobs": .int(activeJobs),
+            "completedJobs": .int(completedJobs),
+            "failedJobs": .int(failedJobs),
+            "avgLatencyMs": .double(avgLatencyMs),
+            "memoryUsageMB": .double(memoryUsageMB),
+            "cpuPercent": .double(cpuPercent),
+            "uptime": .double(uptimeSeconds),
+            "lastHeartbeatAgoMs": lastHeartbeatAgoMs.map { .int($0) } ?? .null,
+            "restarts": .int(restarts),
         ])
     }
 
