@@ -8,6 +8,7 @@ extension SupervisorPolicy {
         let supervisor = configuration.supervisor
         minWorkers = supervisor.minWorkers
         maxWorkers = supervisor.resolvedMaxWorkers(onlineProcessors: cores)
+        spareWorkers = supervisor.spareWorkers
         concurrency = supervisor.concurrency
         heartbeatIntervalMs = Int64(supervisor.heartbeatIntervalMs)
         hangTimeoutMs = Int64(supervisor.hangTimeoutMs)

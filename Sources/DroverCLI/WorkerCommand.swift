@@ -120,16 +120,29 @@ struct WorkerCommand: AsyncParsableCommand {
             if number == Self.parentDeathSignal.rawValue {
                 // The supervisor is gone: nobody will put our leases back, so do it now and go.
                 session?.abandon(reason: "the supervisor died")
+            } else if let session {
+                session.drain()
             } else {
                 runner.drain()
             }
         }
         defer { signals.cancel() }
         try session?.start(concurrency: concurrency, heartbeatInterval: .milliseconds(settings.supervisor.heartbeatIntervalMs))
+        let standby = session != nil && environment["DROVER_STANDBY"] == "1"
         logger.info("worker started", metadata: [
             "concurrency": "\(concurrency)", "queues": "\(configuration.types.map(\.queueName).joined(separator: ","))",
-            "supervised": "\(session != nil)",
+            "supervised": "\(session != nil)", "standby": "\(standby)",
         ])
+        if standby {
+            // A spare: its process, configuration and Redis connection are ready; the supervisor
+            // gives it a slot the moment one needs a worker.
+            guard await session?.waitForActivation() == true else {
+                session?.finish()
+                await queue.close()
+                return
+            }
+            logger.info("spare activated")
+        }
         await runner.run()
         session?.finish()
         await queue.close()

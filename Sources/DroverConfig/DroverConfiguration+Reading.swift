@@ -35,6 +35,7 @@ extension DroverConfiguration {
         supervisor.workers = try loader.workerCount("supervisor.workers", default: supervisor.workers)
         supervisor.minWorkers = try loader.int("supervisor.minWorkers", default: supervisor.minWorkers, min: 1)
         supervisor.maxWorkers = try loader.workerCount("supervisor.maxWorkers", default: supervisor.maxWorkers)
+        supervisor.spareWorkers = try loader.int("supervisor.spareWorkers", default: supervisor.spareWorkers, min: 0, max: 16)
         supervisor.concurrency = try loader.int("supervisor.concurrency", default: supervisor.concurrency, min: 1)
         supervisor.heartbeatIntervalMs = try loader.int("supervisor.heartbeatIntervalMs", default: supervisor.heartbeatIntervalMs, min: 1)
         supervisor.hangTimeoutMs = try loader.int("supervisor.hangTimeoutMs", default: supervisor.hangTimeoutMs, min: 1)

@@ -25,6 +25,7 @@ extension DroverConfiguration {
             ("supervisor.workers", supervisor.workers.description),
             ("supervisor.minWorkers", String(supervisor.minWorkers)),
             ("supervisor.maxWorkers", supervisor.maxWorkers.description),
+            ("supervisor.spareWorkers", String(supervisor.spareWorkers)),
             ("supervisor.concurrency", String(supervisor.concurrency)),
             ("supervisor.heartbeatIntervalMs", String(supervisor.heartbeatIntervalMs)),
             ("supervisor.hangTimeoutMs", String(supervisor.hangTimeoutMs)),

@@ -6,6 +6,9 @@ public struct SupervisorConfiguration: Sendable, Hashable {
     public var minWorkers: Int = 1
     /// The autoscaler never goes above this. Default: `auto`, two per online CPU.
     public var maxWorkers: WorkerCount = .auto
+    /// Workers kept booted but idle, so a crashed or added worker is replaced by a running
+    /// process instead of a cold start. Default: 1.
+    public var spareWorkers: Int = 1
     /// Jobs one worker runs at once. Default: 3.
     public var concurrency: Int = 3
     /// How often a worker reports in. Default: 5000 ms.

@@ -10,6 +10,8 @@ public enum SupervisorMessage: Hashable, Sendable {
     case reload
     /// Send heartbeats this often from now on.
     case heartbeatInterval(milliseconds: Int)
+    /// A spare (started in standby) takes a slot: start reserving and send `.ready`.
+    case activate
 }
 
 extension SupervisorMessage: ControlMessage {
@@ -19,6 +21,7 @@ extension SupervisorMessage: ControlMessage {
         static let cancelJob: UInt8 = 0x43
         static let reload: UInt8 = 0x44
         static let heartbeatInterval: UInt8 = 0x45
+        static let activate: UInt8 = 0x46
     }
 
     public var typeCode: UInt8 {
@@ -28,6 +31,7 @@ extension SupervisorMessage: ControlMessage {
         case .cancelJob: TypeCode.cancelJob
         case .reload: TypeCode.reload
         case .heartbeatInterval: TypeCode.heartbeatInterval
+        case .activate: TypeCode.activate
         }
     }
 
@@ -40,7 +44,7 @@ extension SupervisorMessage: ControlMessage {
                 throw ControlProtocolError(.malformedBody, "heartbeat interval \(milliseconds) ms is not a positive 32-bit count")
             }
             writer.writeUInt32(UInt32(milliseconds))
-        case .drain, .stop, .reload:
+        case .drain, .stop, .reload, .activate:
             break
         }
     }
@@ -57,6 +61,8 @@ extension SupervisorMessage: ControlMessage {
             message = .cancelJob(id: try reader.readString(field: "jobID", nonEmpty: true))
         case TypeCode.reload:
             message = .reload
+        case TypeCode.activate:
+            message = .activate
         case TypeCode.heartbeatInterval:
             reader.messageName = "heartbeatInterval"
             let milliseconds = try reader.readUInt32(field: "milliseconds")

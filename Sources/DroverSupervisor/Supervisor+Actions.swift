@@ -20,8 +20,8 @@ extension Supervisor {
 
     private func carryOut(_ action: SupervisorAction) async -> SupervisorEvent? {
         switch action {
-        case .spawn(_, let id):
-            return await spawn(id)
+        case .spawn(let slot, let id):
+            return await spawn(id, standby: slot.isSpare)
         case .send(let id, let command):
             guard let endpoint = endpoints[id] else { return nil }
             let message: SupervisorMessage
@@ -29,6 +29,7 @@ extension Supervisor {
             case .drain: message = .drain
             case .stop: message = .stop
             case .cancelJob(let job): message = .cancelJob(id: job)
+            case .activate: message = .activate
             }
             do {
                 try endpoint.send(message)

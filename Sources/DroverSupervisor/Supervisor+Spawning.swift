@@ -9,9 +9,11 @@ extension Supervisor {
     /// The environment variables that tell a worker who it is and where its channel is.
     static let workerIDVariable = "DROVER_WORKER_ID"
     static let supervisorPIDVariable = "DROVER_SUPERVISOR_PID"
+    /// Set for a spare: boot, connect, then wait for `.activate` before reserving.
+    static let standbyVariable = "DROVER_STANDBY"
 
     /// Starts `drover worker` with its end of a fresh socketpair as fd 3; answers `.spawned` or `.spawnFailed`.
-    func spawn(_ id: WorkerID) async -> SupervisorEvent {
+    func spawn(_ id: WorkerID, standby: Bool) async -> SupervisorEvent {
         let channel: (endpoint: SupervisorEndpoint, workerFD: Int32)
         do {
             channel = try SupervisorEndpoint.makeWorkerChannel()
@@ -22,6 +24,7 @@ extension Supervisor {
         environment[ControlProtocol.fileDescriptorEnvironmentKey] = String(ControlProtocol.workerFileDescriptor)
         environment[Self.workerIDVariable] = id.rawValue
         environment[Self.supervisorPIDVariable] = String(getpid())
+        if standby { environment[Self.standbyVariable] = "1" }
         let request = SpawnRequest(
             executablePath: settings.executablePath,
             arguments: ["worker", "--worker-id", id.rawValue] + settings.workerArguments,

@@ -8,7 +8,16 @@ public struct SlotID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.number = number
     }
 
+    private init(unchecked number: Int) {
+        self.number = number
+    }
+
+    /// Where spare workers wait, booted, until a slot needs one; never a slot of the pool itself.
+    public static let spare = SlotID(unchecked: 0)
+
+    public var isSpare: Bool { number == 0 }
+
     public static func < (lhs: SlotID, rhs: SlotID) -> Bool { lhs.number < rhs.number }
 
-    public var description: String { "w\(number)" }
+    public var description: String { isSpare ? "spare" : "w\(number)" }
 }

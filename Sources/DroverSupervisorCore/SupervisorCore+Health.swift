@@ -60,7 +60,7 @@ extension SupervisorCore {
                 if now - since >= policy.bootTimeoutMs {
                     beginStop(workerAt: i, rung: .aborted, reason: .bootTimedOut, now: now)
                 }
-            case .idle, .busy, .overloaded:
+            case .idle, .busy, .overloaded, .standby:
                 if now - worker.lastHeardAt >= policy.hangTimeoutMs {
                     beginStop(workerAt: i, rung: .aborted, reason: .hung, now: now)
                 } else {

@@ -16,9 +16,20 @@ extension SupervisorCore {
         }
     }
 
-    /// Makes the next worker id for the slot and asks for the process; the slot's `current` moves to it.
+    /// Gives the slot a new worker, the slot's `current` moves to it: a waiting spare if there
+    /// is one, else a fresh process.
     mutating func spawn(slotAt s: Int, now: Instant) {
-        let slot = slots[s].id
+        if let j = promotableSpareIndex() {
+            promote(spareAt: j, toSlotAt: s, now: now)
+            return
+        }
+        slots[s].current = spawnWorker(in: slots[s].id, now: now)
+        slots[s].respawnAt = nil
+    }
+
+    /// Makes the next worker id for `slot` and asks for the process.
+    @discardableResult
+    mutating func spawnWorker(in slot: SlotID, now: Instant) -> WorkerID {
         let generation = (slotGenerations[slot.number] ?? 0) + 1
         slotGenerations[slot.number] = generation
         let local = "\(slot).\(generation)"
@@ -26,9 +37,8 @@ extension SupervisorCore {
         workers.append(WorkerRecord(
             id: id, slot: slot, policyGeneration: policyGeneration, spawnedAt: now,
             state: .starting(since: now), lastHeardAt: now))
-        slots[s].current = id
-        slots[s].respawnAt = nil
         emit(.spawn(slot, id))
+        return id
     }
 
     mutating func spawned(_ id: WorkerID, pid: Int32, now: Instant) {
@@ -80,6 +90,10 @@ extension SupervisorCore {
         }
         workers[i].connected = true
         workers[i].lastHeardAt = now
+        if workers[i].slot.isSpare {
+            spareReady(workerAt: i, now: now)
+            return
+        }
         // A worker told to drain or stop while booting stays that way.
         guard case .starting = workers[i].state else { return }
         workers[i].state = .idle
@@ -119,6 +133,10 @@ extension SupervisorCore {
         let expected = exit.outcome == .drained && stopReason == nil && isDraining(worker.state)
         let cause = stopReason.map { "\(exit), \($0)" } ?? "\(exit)"
         log(expected ? .info : .error, expected ? "worker drained and exited" : "worker exited (\(cause))", worker.metadata)
+        if worker.slot.isSpare {
+            spareExited(worker, outcome: exit.outcome, expected: expected, now: now)
+            return
+        }
 
         guard let s = slotIndex(worker.slot), slots[s].current == worker.id else { return }
         slots[s].current = nil

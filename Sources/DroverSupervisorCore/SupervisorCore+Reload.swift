@@ -31,6 +31,7 @@ extension SupervisorCore {
         policy = newPolicy
         policyGeneration += 1
         reload = .rolling
+        retireStaleSpares(now: now)
         // The new configuration may be the fix, so halted and throttled slots get a fresh start.
         for s in slots.indices where !slots[s].retiring && slots[s].current == nil {
             slots[s].haltedReason = nil

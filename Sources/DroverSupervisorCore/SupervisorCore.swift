@@ -23,6 +23,7 @@ public struct SupervisorCore: Sendable {
     var lastStatus: String?
     var lastExtendAt = Instant.zero
     var drainProgress: DrainProgress?
+    var spares = SpareRecord()
     /// Actions decided during the current call; `finish` hands them out.
     var pending: [SupervisorAction] = []
 
@@ -107,6 +108,7 @@ public struct SupervisorCore: Sendable {
         if case .running = phase {
             advanceRollout(now: now)
             announceReadiness()
+            replenishSpares(now: now)
         }
         var exitNow = false
         if case .shuttingDown = phase, !workers.contains(where: { $0.state.isLive }) {

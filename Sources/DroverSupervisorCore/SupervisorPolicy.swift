@@ -4,6 +4,9 @@ public struct SupervisorPolicy: Hashable, Sendable {
     public var minWorkers: Int = 1
     /// The pool never grows above this. Default: 8.
     public var maxWorkers: Int = 8
+    /// Workers kept booted beside the pool, so a crash or a scale-up is served by an already
+    /// running process instead of a cold start. Default: 0 here; the configuration's default is 1.
+    public var spareWorkers: Int = 0
     /// Jobs one worker runs at once; a worker at this many is `overloaded`. Default: 3.
     public var concurrency: Int = 3
     /// How often workers report in; also the pace of drain-progress reports to systemd. Default: 5 s.
@@ -50,6 +53,7 @@ public struct SupervisorPolicy: Hashable, Sendable {
         try require(minWorkers >= 0, "minWorkers", "must be at least 0", minWorkers)
         try require(maxWorkers >= 1, "maxWorkers", "must be at least 1", maxWorkers)
         try require(minWorkers <= maxWorkers, "minWorkers", "must not exceed maxWorkers (\(maxWorkers))", minWorkers)
+        try require((0...16).contains(spareWorkers), "spareWorkers", "must be 0…16", spareWorkers)
         try require(concurrency >= 1, "concurrency", "must be at least 1", concurrency)
         try require(heartbeatIntervalMs > 0, "heartbeatIntervalMs", "must be positive", heartbeatIntervalMs)
         try require(hangTimeoutMs > heartbeatIntervalMs, "hangTimeoutMs", "must exceed heartbeatIntervalMs (\(heartbeatIntervalMs))", hangTimeoutMs)

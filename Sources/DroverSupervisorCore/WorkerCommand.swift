@@ -6,4 +6,6 @@ public enum WorkerCommand: Hashable, Sendable {
     case stop
     /// Cancel this job; it has passed its timeout.
     case cancelJob(String)
+    /// A spare takes its slot: start reserving, then say ready.
+    case activate
 }

@@ -1,10 +1,12 @@
 /// The core's bookkeeping for one worker process.
 struct WorkerRecord: Hashable, Sendable {
     let id: WorkerID
-    let slot: SlotID
+    /// A spare moves from `.spare` to the slot it is given.
+    var slot: SlotID
     /// The policy generation it was spawned under; a reload replaces older ones.
     let policyGeneration: Int
-    let spawnedAt: Instant
+    /// For a promoted spare, the promotion: restart throttling judges how long it served.
+    var spawnedAt: Instant
     var pid: Int32?
     var state: WorkerState
     /// Said hello: control messages reach it from now on.

@@ -4,8 +4,10 @@
 /// `0 < activeJobs < concurrency`, `overloaded` once `activeJobs ≥ concurrency` (no free slot, so a
 /// router should look elsewhere). A ready worker stays in the state of its last heartbeat.
 public enum WorkerState: Hashable, Sendable {
-    /// Spawned (or being spawned); not ready yet.
+    /// Spawned (or being spawned); not ready yet. A spare given a slot is here until it says ready again.
     case starting(since: Instant)
+    /// A spare: booted and connected, reserving nothing until the supervisor gives it a slot.
+    case standby
     case idle
     case busy(activeJobs: Int)
     case overloaded(activeJobs: Int)
@@ -34,6 +36,7 @@ public enum WorkerState: Hashable, Sendable {
     public var name: String {
         switch self {
         case .starting: "starting"
+        case .standby: "standby"
         case .idle: "idle"
         case .busy: "busy"
         case .overloaded: "overloaded"

@@ -18,6 +18,14 @@ public final class WorkerControlSession: Sendable {
     let timer: Mutex<HeartbeatTimer?> = Mutex(nil)
     let cpu = Mutex((ticks: 0, at: ContinuousClock.now))
     let finishing = Mutex(false)
+    let activation = Mutex(Activation.notAsked)
+
+    /// A spare's wait for its slot: `activate` ends it with true, a drain or stop with false.
+    enum Activation {
+        case notAsked
+        case waiting(CheckedContinuation<Bool, Never>)
+        case ended(Bool)
+    }
 
     /// Adopts the channel the supervisor passed (`DROVER_CONTROL_FD`), or nil when there is none
     /// (a worker started by hand or by `drover bench`).
@@ -33,6 +41,36 @@ public final class WorkerControlSession: Sendable {
         self.queue = queue
         self.workerID = workerID
         self.logger = logger
+    }
+
+    /// Waits, as a spare (`DROVER_STANDBY`), until the supervisor gives this worker a slot.
+    ///
+    /// - Returns: `true` once activated; `false` if told to drain first (there is nothing to run).
+    public func waitForActivation() async -> Bool {
+        await withCheckedContinuation { continuation in
+            activation.withLock { state in
+                if case .ended(let activated) = state {
+                    continuation.resume(returning: activated)
+                } else {
+                    state = .waiting(continuation)
+                }
+            }
+        }
+    }
+
+    /// Stops reserving and lets running jobs finish; a spare still waiting for its slot gives up.
+    public func drain() {
+        runner.drain()
+        endStandby(activated: false)
+    }
+
+    private func endStandby(activated: Bool) {
+        let waiter: CheckedContinuation<Bool, Never>? = activation.withLock { state in
+            defer { state = .ended(activated) }
+            if case .waiting(let continuation) = state { return continuation }
+            return nil
+        }
+        waiter?.resume(returning: activated)
     }
 
     /// Says hello, then ready, starts heartbeats, and obeys the supervisor until the channel closes.
@@ -60,7 +98,11 @@ public final class WorkerControlSession: Sendable {
                 switch message {
                 case .drain:
                     try? endpoint.send(.draining)
-                    runner.drain()
+                    drain()
+                case .activate:
+                    // Ready before the loop's first reserve: the connections are open already.
+                    try? endpoint.send(.ready)
+                    endStandby(activated: true)
                 case .stop:
                     await handBackAndExit(reason: "the supervisor asked it to stop")
                 case .cancelJob(let id):

@@ -119,7 +119,7 @@ struct ConfigurationPrecedenceTests {
         "redis.commandTimeoutMs": "12", "http.listen": "0.0.0.0:1", "http.bodyLimitBytes": "13",
         "http.syncWaitMs": "14", "http.syncQueueThreshold": "15", "http.auth.token": "s3cret",
         "http.webhooks.allowHosts": "a.example,b.example", "http.webhooks.timeoutMs": "16",
-        "http.webhooks.retries": "17", "supervisor.workers": "3", "supervisor.minWorkers": "2",
+        "http.webhooks.retries": "17", "supervisor.workers": "3", "supervisor.minWorkers": "2", "supervisor.spareWorkers": "2",
         "supervisor.maxWorkers": "4", "supervisor.concurrency": "18", "supervisor.heartbeatIntervalMs": "19",
         "supervisor.hangTimeoutMs": "20", "supervisor.maxMemoryMB": "21", "supervisor.hardMemoryFactor": "2.5",
         "supervisor.drainTimeoutS": "22", "supervisor.restart.intensity": "23", "supervisor.restart.periodS": "24",
