@@ -18,6 +18,8 @@ public struct SupervisorBenchmark: Sendable {
         public var kills = 20
         public var hangs = 3
         public var idleSeconds = 10
+        /// `supervisor.spareWorkers`; 0 measures cold starts.
+        public var spares = 1
         public init(executablePath: String) { self.executablePath = executablePath }
     }
 
@@ -31,6 +33,7 @@ public struct SupervisorBenchmark: Sendable {
         public var heartbeatIntervalMs = 0
         public var hangTimeoutMs = 0
         public var idleWorkers = 0
+        public var spares = 0
 
         public var text: String {
             func summary(_ values: [Double]) -> String {
@@ -40,6 +43,7 @@ public struct SupervisorBenchmark: Sendable {
                 return "median \(fixed(median)) ms, min \(fixed(sorted.first!)) ms, max \(fixed(sorted.last!)) ms (\(values.count) samples)"
             }
             return [
+                "spare workers: \(spares)\(spares > 0 ? " (each round starts with one in standby)" : " (every replacement is a cold start)")",
                 "kill -9 of a worker to its replacement ready (the supervisor's log): \(summary(killToReadyMs))",
                 "SIGSTOP of a worker to the supervisor acting on it (hangTimeoutMs \(hangTimeoutMs), heartbeat \(heartbeatIntervalMs) ms): \(summary(hangToActionMs))",
                 "SIGTTIN to the added worker ready (the supervisor's log): \(summary(addWorkerMs))",
@@ -65,6 +69,7 @@ public struct SupervisorBenchmark: Sendable {
         report.heartbeatIntervalMs = 200
         report.hangTimeoutMs = 1_000
         report.idleWorkers = options.workers
+        report.spares = options.spares
         var environment = Posix.currentEnvironment().filter { !$0.hasPrefix("DROVER_") && !$0.hasPrefix("NOTIFY_SOCKET=") }
         environment += [
             "DROVER_REDIS_URL=unix://" + redis.socketPath,
@@ -78,6 +83,7 @@ public struct SupervisorBenchmark: Sendable {
             "DROVER_LOGGING_LEVEL=info",
             // Every kill here is deliberate: measure replacement, not crash-loop throttling.
             "DROVER_SUPERVISOR_RESTART_INTENSITY=100000",
+            "DROVER_SUPERVISOR_SPARE_WORKERS=\(options.spares)",
         ]
         let log = open(directory + "/serve.log", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -95,6 +101,8 @@ public struct SupervisorBenchmark: Sendable {
         do {
             var ready = try await waitForReady(socket: socket, count: options.workers, timeout: .seconds(60))
             for _ in 0..<options.kills {
+                // Steady state: a crash meets the pool at full strength, its spare booted.
+                try await waitForSpares(socket: socket)
                 let victim = ready[0]
                 let killedAt = WallClock.milliseconds()
                 try Posix.kill(victim, .sigkill)
@@ -116,6 +124,7 @@ public struct SupervisorBenchmark: Sendable {
                 ready = try await waitForReady(socket: socket, count: options.workers, timeout: .seconds(30), excluding: [victim])
             }
             for _ in 0..<3 {
+                try await waitForSpares(socket: socket)
                 let before = Set(ready)
                 let signalledAt = WallClock.milliseconds()
                 try Posix.kill(serve.pid, .sigttin)
@@ -217,6 +226,14 @@ public struct SupervisorBenchmark: Sendable {
             return pids.count >= count
         }
         return pids
+    }
+
+    /// Waits until the configured spares are booted and in standby.
+    private func waitForSpares(socket: String) async throws {
+        guard options.spares > 0 else { return }
+        try await waitUntil(socket: socket, timeout: .seconds(30)) { status in
+            status.workers.filter { $0.state == "standby" }.count >= options.spares
+        }
     }
 
     private func milliseconds(since start: ContinuousClock.Instant) -> Double {

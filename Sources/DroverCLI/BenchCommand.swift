@@ -21,11 +21,13 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Workers (1...16).") var workers: Int = 2
         @Option(name: .long, help: "kill -9 rounds (1...200).") var kills: Int = 20
         @Option(name: .long, help: "Seconds to measure idle CPU (1...120).") var idleSeconds: Int = 10
+        @Option(name: .long, help: "supervisor.spareWorkers for the run (0...16); 0 times cold starts.") var spares: Int = 1
 
         func validate() throws {
             guard (1...16).contains(workers) else { throw ValidationError("--workers must be 1...16") }
             guard (1...200).contains(kills) else { throw ValidationError("--kills must be 1...200") }
             guard (1...120).contains(idleSeconds) else { throw ValidationError("--idle-seconds must be 1...120") }
+            guard (0...16).contains(spares) else { throw ValidationError("--spares must be 0...16") }
         }
 
         func run() async throws {
@@ -33,6 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.workers = workers
             options.kills = kills
             options.idleSeconds = idleSeconds
+            options.spares = spares
             print(try await SupervisorBenchmark(options: options).run().text)
         }
     }

@@ -79,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The clock-driven rules (hang, deadlines) need a tick a few times per heartbeat, no more:
         // an idle supervisor should cost next to nothing.
         let quarterBeat = settings.supervisor.heartbeatIntervalMs / 4
-        supervisorSettings.tickInterval = .milliseconds(min(max(quarterBeat, 50), 1_000))
+        supervisorSettings.tickInterval = .milliseconds(min(max(quarterBeat, 50), 2_000))
         let supervisor = Supervisor(
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),

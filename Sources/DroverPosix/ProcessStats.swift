@@ -20,10 +20,16 @@ public enum ProcessStats {
 
     /// User plus system CPU time in clock ticks (see `clockTicksPerSecond`), from `/proc/<pid>/stat`.
     public static func cpuTimeTicks(of pid: pid_t) -> Int? {
-        guard let content = Posix.readSmallFile("/proc/\(pid)/stat") else {
+        sample(of: pid)?.cpuTicks
+    }
+
+    /// Resident memory and CPU time together, from one read of `/proc/<pid>/stat`: what a
+    /// supervisor samples for every worker on every tick, so one file instead of two.
+    public static func sample(of pid: pid_t) -> (residentBytes: Int, cpuTicks: Int)? {
+        guard let content = Posix.readSmallFile("/proc/\(pid)/stat"), let fields = parseStat(content) else {
             return nil
         }
-        return parseCPUTimeTicks(stat: content)
+        return (fields.residentPages * pageSize, fields.cpuTicks)
     }
 
     /// User plus system CPU time in seconds.
@@ -50,17 +56,22 @@ public enum ProcessStats {
     /// The second field is the command name in parentheses, and it may itself hold spaces and
     /// `)`: fields are counted from the *last* `)`.
     static func parseCPUTimeTicks(stat: [UInt8]) -> Int? {
+        parseStat(stat)?.cpuTicks
+    }
+
+    /// utime + stime and rss (in pages) from the text of `/proc/<pid>/stat`.
+    static func parseStat(_ stat: [UInt8]) -> (cpuTicks: Int, residentPages: Int)? {
         guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else {
             return nil
         }
-        // After ")": state(3) ppid(4) ... utime(14) stime(15), so utime is the 12th from here.
+        // After ")": state(3) ppid(4) ... utime(14) stime(15) ... rss(24), counted from field 3.
         let fields = stat[(close + 1)...].split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        let utimeIndex = 14 - 3
-        guard fields.count > utimeIndex + 1,
-              let utime = Int(String(decoding: fields[utimeIndex], as: UTF8.self)),
-              let stime = Int(String(decoding: fields[utimeIndex + 1], as: UTF8.self)) else {
+        func number(_ field: Int) -> Int? {
+            fields.count > field - 3 ? Int(String(decoding: fields[field - 3], as: UTF8.self)) : nil
+        }
+        guard let utime = number(14), let stime = number(15), let rss = number(24) else {
             return nil
         }
-        return utime + stime
+        return (utime + stime, rss)
     }
 }

@@ -1,6 +1,7 @@
 import DroverControl
 import DroverControlSocket
 import DroverPosix
+import DroverQueue
 import DroverSupervisorCore
 import DroverSystemd
 import Glibc
@@ -86,18 +87,16 @@ extension Supervisor {
     func sampleResources() async {
         let nowInstant = ContinuousClock.now
         for (id, pid) in pids {
-            guard let rss = ProcessStats.residentBytes(of: pid) else { continue }
+            guard let sample = ProcessStats.sample(of: pid) else { continue }
             var percent = 0.0
-            if let ticks = ProcessStats.cpuTimeTicks(of: pid) {
-                if let last = cpuTicks[pid] {
-                    let seconds = Double((nowInstant - last.at).components.attoseconds) / 1e18 + Double((nowInstant - last.at).components.seconds)
-                    if seconds > 0 {
-                        percent = Double(ticks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
-                    }
+            if let last = cpuTicks[pid] {
+                let seconds = (nowInstant - last.at).inSeconds
+                if seconds > 0 {
+                    percent = Double(sample.cpuTicks - last.ticks) / Double(ProcessStats.clockTicksPerSecond) / seconds * 100
                 }
-                cpuTicks[pid] = (ticks, nowInstant)
             }
-            await perform(core.handle(.resources(id, ResourceSample(rssBytes: Int64(rss), cpuPercent: percent)), now: now()))
+            cpuTicks[pid] = (sample.cpuTicks, nowInstant)
+            await perform(core.handle(.resources(id, ResourceSample(rssBytes: Int64(sample.residentBytes), cpuPercent: percent)), now: now()))
         }
     }
 }

@@ -141,8 +141,9 @@ public final class WorkerControlSession: Sendable {
     private func heartbeat() -> WorkerHeartbeat {
         let stats = runner.stats.snapshot
         let pid = getpid()
-        let rss = Double(ProcessStats.residentBytes(of: pid) ?? 0) / 1_048_576
-        let ticks = ProcessStats.cpuTimeTicks(of: pid) ?? 0
+        let sample = ProcessStats.sample(of: pid)
+        let rss = Double(sample?.residentBytes ?? 0) / 1_048_576
+        let ticks = sample?.cpuTicks ?? 0
         let now = ContinuousClock.now
         let percent: Double = cpu.withLock { last in
             let seconds = (now - last.at).inSeconds

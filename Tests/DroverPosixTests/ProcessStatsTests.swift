@@ -10,6 +10,27 @@ struct ProcessStatsTests {
         #expect(bytes % ProcessStats.pageSize == 0)
     }
 
+    @Test func oneStatReadGivesTheSameResidentSizeAsStatmAndTheCPUTime() throws {
+        // Touch 64 MiB so the resident size is far above any drift between the two reads.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
+        for offset in stride(from: 0, to: buffer.count, by: 4096) { buffer[offset] = 1 }
+        let sample = try #require(ProcessStats.sample(of: getpid()))
+        let statm = try #require(ProcessStats.residentBytes(of: getpid()))
+        #expect(sample.residentBytes >= 64 << 20)
+        #expect(abs(sample.residentBytes - statm) < 8 << 20)
+        #expect(sample.cpuTicks >= 0)
+    }
+
+    @Test func theStatLineIsReadFromTheLastParenthesisSoOddCommandNamesCannotShiftFields() {
+        let line = "42 (a) b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 5 0 0 20 0 1 0 100 1000000 250 18446744073709551615 0\n"
+        let fields = ProcessStats.parseStat(Array(line.utf8))
+        #expect(fields?.cpuTicks == 12)
+        #expect(fields?.residentPages == 250)
+        #expect(ProcessStats.parseStat(Array("42 (truncated".utf8)) == nil)
+        #expect(ProcessStats.parseStat(Array("42 (x) S 1 2".utf8)) == nil)
+    }
+
     @Test func readingsOfAReapedProcessAreNil() async throws {
         let watcher = try ChildWatcher()
         let child = try await watcher.spawn(shell("exit 0"))
@@ -17,6 +38,7 @@ struct ProcessStatsTests {
         #expect(ProcessStats.residentBytes(of: child.pid) == nil)
         #expect(ProcessStats.cpuTimeTicks(of: child.pid) == nil)
         #expect(ProcessStats.cpuSeconds(of: child.pid) == nil)
+        #expect(ProcessStats.sample(of: child.pid) == nil)
     }
 
     @Test func readingsOfAPidThatCannotExistAreNil() {
