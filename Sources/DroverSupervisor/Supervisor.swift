@@ -34,6 +34,9 @@ public actor Supervisor {
     var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
     var lastWatchdog = ContinuousClock.now
     var lastSample = ContinuousClock.now
+    var lastDepthSample = ContinuousClock.now
+    /// The autoscaler's sample in flight, so a slow Redis never stacks them up.
+    var depthSampling: Task<Void, Never>?
     /// Lease requeues running beside the loop (see `requeueInBackground`).
     var requeues: [UInt64: Task<Void, Never>] = [:]
     var requeueCount: UInt64 = 0
@@ -94,6 +97,7 @@ public actor Supervisor {
                 case .tick:
                     await perform(core.tick(now: now()))
                     pingWatchdog()
+                    sampleQueueDepthIfDue()
                     // /proc is read on the tick too, so an idle supervisor wakes once per tick, not twice.
                     if ContinuousClock.now - lastSample >= settings.sampleInterval - settings.tickInterval / 2 {
                         lastSample = ContinuousClock.now

@@ -29,6 +29,7 @@ extension SupervisorCore {
             return
         }
         policy = newPolicy
+        autoscaler.policy = newPolicy.autoscale
         policyGeneration += 1
         reload = .rolling
         // The new configuration may be the fix, so halted and throttled slots get a fresh start.

@@ -28,6 +28,10 @@ public struct SupervisorPolicy: Hashable, Sendable {
     public var jobCancelGraceMs: Int64 = 10_000
     /// Restart throttling for crashed workers.
     public var restart = RestartPolicy()
+    /// Growing and shrinking the pool on queue depth; off unless configured.
+    public var autoscale = AutoscalePolicy()
+    /// The per-slot circuit breaker that takes a failing worker out of routing.
+    public var breaker = BreakerPolicy()
 
     public init() {}
 
@@ -64,6 +68,8 @@ public struct SupervisorPolicy: Hashable, Sendable {
         try require(restart.intensity >= 0, "restart.intensity", "must not be negative", restart.intensity)
         try require(restart.periodMs > 0, "restart.periodMs", "must be positive", restart.periodMs)
         try require(restart.backoffBaseMs > 0, "restart.backoffBaseMs", "must be positive", restart.backoffBaseMs)
+        try autoscale.validate()
+        try breaker.validate()
         try require(restart.backoffMaxMs >= restart.backoffBaseMs, "restart.backoffMaxMs", "must be at least backoffBaseMs (\(restart.backoffBaseMs))", restart.backoffMaxMs)
     }
 }

@@ -30,6 +30,8 @@ final class ServeFixture: Sendable {
         environment["DROVER_SUPERVISOR_HANG_TIMEOUT_MS"] = "1500"
         environment["DROVER_SUPERVISOR_DRAIN_TIMEOUT_S"] = "20"
         environment["DROVER_LOGGING_LEVEL"] = "debug"
+        // Pool sizes in these tests are the test's to set; the autoscaling tests turn it on.
+        environment["DROVER_AUTOSCALE_ENABLED"] = "false"
         if !embeddedRedis { environment["DROVER_REDIS_URL"] = redis.urlString }
         for (key, value) in extra { environment[key] = value }
         let process = try await ChildProcess.run(
