@@ -2,13 +2,15 @@ extension InMemoryJobQueue {
     public func requeueLeases(ofWorker workerID: String, countingAttempt: Bool) async throws(JobQueueError) -> Int {
         let nowMs = WallClock.milliseconds()
         housekeep(nowMs: nowMs)
+        // Sticky jobs first, so the leased ones, which were ahead of them, end up first in line.
+        let released = releaseSticky(of: workerID)
         let leased = activeJobs { $0.record.workerID == workerID }
         for id in leased {
             let failure = countingAttempt
                 ? "worker \(workerID) stopped while running attempt \(jobs[id]!.record.attempts)" : nil
             takeBack(id, failure: failure, nowMs: nowMs)
         }
-        return leased.count + releaseSticky(of: workerID)
+        return leased.count + released
     }
 
     public func releaseStickyJobs(ofWorker workerID: String) async throws(JobQueueError) -> Int {

@@ -65,6 +65,8 @@ extension QueueScript {
     static let requeueWorkerBody = #"""
     local worker = ARGV[2]
     local count_attempt = ARGV[3] == '1'
+    -- Sticky jobs first, so the leased ones, which were ahead of them, end up first in line.
+    local released = release_sticky(worker)
     local wset = P .. 'worker:' .. worker
     local ids = redis.call('SMEMBERS', wset)
     local held = {}
@@ -81,7 +83,7 @@ extension QueueScript {
       lose_lease(job.id, count_attempt, 'worker ' .. worker .. ' stopped while running attempt ' .. (job.attempt or '?'),
         tonumber(ARGV[4]), tonumber(ARGV[5]))
     end
-    local moved = #held + release_sticky(worker)
+    local moved = #held + released
     redis.call('DEL', wset)
     if waiting_count() > 0 then wake() end
     publish_events()
