@@ -5,6 +5,7 @@ import DroverQueue
 import DroverSupervisorCore
 import DroverSystemd
 import Logging
+import Synchronization
 
 /// The supervisor process: feeds every event (child exits, control messages, signals, the clock)
 /// to the pure `SupervisorCore`, one at a time, and carries out the actions it returns.
@@ -42,6 +43,8 @@ public actor Supervisor {
     var requeueCount: UInt64 = 0
     var lastStatusWording = ""
     var exitCode: Int32?
+    /// The sticky router over the pool as the core last saw it; read from any thread by `route(userID:)`.
+    let router = Mutex(StickyRouter(candidates: []))
 
     public init(
         policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
