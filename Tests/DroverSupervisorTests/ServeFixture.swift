@@ -82,6 +82,30 @@ final class ServeFixture: Sendable {
             .compactMap { Int32($0.dropFirst("drover.pid=".count)) }))
     }
 
+    /// Runs `drover ARGS` against this supervisor (its admin socket) and Redis; returns exit code and output.
+    func drover(_ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") }
+        environment["DROVER_SUPERVISOR_RUNTIME_DIRECTORY"] = directory + "/run"
+        environment["DROVER_REDIS_URL"] = redis.urlString
+        let child = try await ChildProcess.run(
+            try DroverExecutable.path, arguments, environment: environment.map { "\($0.key)=\($0.value)" })
+        let exit = try await child.wait(timeout: .seconds(60))
+        guard case .exited(let code) = exit else { return (-1, child.standardOutput(), child.standardError()) }
+        return (code, child.standardOutput(), child.standardError())
+    }
+
+    /// Every completed noop job's record, read through the completed index.
+    func completedRecords() async throws -> [JobRecord] {
+        let client = RedisClient(url: redis.url)
+        let ids = (try await client.send(["ZRANGE", "drover:{rag:noop}:completed", "0", "-1"])).array ?? []
+        await client.close()
+        var records: [JobRecord] = []
+        for id in ids.compactMap({ $0.string.flatMap(JobID.init) }) {
+            if let record = try await queue.job(id) { records.append(record) }
+        }
+        return records
+    }
+
     /// Waits until `count` workers have reported ready in total.
     func waitForReady(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         try await eventually(timeout: timeout, "\(count) workers ready") { readyPIDs().count >= count }

@@ -8,18 +8,6 @@ import Testing
 
 @Suite("drover serve routes each user's jobs to one worker", .serialized)
 struct StickyRoutingProcessTests {
-    /// Runs `drover ARGS` against the fixture's supervisor and Redis; returns exit code and output.
-    func drover(_ arguments: [String], _ serve: ServeFixture) async throws -> (code: Int32, out: String, err: String) {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") }
-        environment["DROVER_SUPERVISOR_RUNTIME_DIRECTORY"] = serve.directory + "/run"
-        environment["DROVER_REDIS_URL"] = serve.redis.urlString
-        let child = try await ChildProcess.run(
-            try DroverExecutable.path, arguments, environment: environment.map { "\($0.key)=\($0.value)" })
-        let exit = try await child.wait(timeout: .seconds(60))
-        guard case .exited(let code) = exit else { return (-1, child.standardOutput(), child.standardError()) }
-        return (code, child.standardOutput(), child.standardError())
-    }
-
     /// An NDJSON file of `perUser` noop jobs for each of `users` users.
     func jobFile(users: Int, perUser: Int, sleepMs: Int, in serve: ServeFixture) throws -> String {
         var lines: [String] = []
@@ -33,29 +21,17 @@ struct StickyRoutingProcessTests {
         return path
     }
 
-    /// Every completed job's record, read through the completed index.
-    func completedRecords(_ serve: ServeFixture) async throws -> [JobRecord] {
-        let client = RedisClient(url: serve.redis.url)
-        defer { Task { await client.close() } }
-        let ids = (try await client.send(["ZRANGE", "drover:{rag:noop}:completed", "0", "-1"])).array ?? []
-        var records: [JobRecord] = []
-        for id in ids.compactMap({ $0.string.flatMap(JobID.init) }) {
-            if let record = try await serve.queue.job(id) { records.append(record) }
-        }
-        return records
-    }
-
     @Test func everyJobOfAUserRunsOnThatUsersWorkerWhileThePoolIsStable() async throws {
         try await withServe(workers: 3) { serve in
             try await serve.waitForReady(3)
             let file = try jobFile(users: 100, perUser: 20, sleepMs: 1, in: serve)
-            let enqueued = try await drover(["enqueue", "--file", file], serve)
+            let enqueued = try await serve.drover(["enqueue", "--file", file])
             #expect(enqueued.code == 0, "\(enqueued.err)")
             #expect(!enqueued.err.contains("shared queue"), "\(enqueued.err)")
             try await eventually(timeout: .seconds(120), "2,000 jobs completed") {
                 try await serve.queue.counts(of: .noop).completed == 2_000
             }
-            let records = try await completedRecords(serve)
+            let records = try await serve.completedRecords()
             #expect(records.count == 2_000)
             var workersOfUser: [String: Set<String>] = [:]
             for record in records {
@@ -75,7 +51,7 @@ struct StickyRoutingProcessTests {
         try await withServe(workers: 2) { serve in
             try await serve.waitForReady(2)
             let file = try jobFile(users: 20, perUser: 10, sleepMs: 100, in: serve)
-            let enqueued = try await drover(["enqueue", "--file", file], serve)
+            let enqueued = try await serve.drover(["enqueue", "--file", file])
             #expect(enqueued.code == 0, "\(enqueued.err)")
             // The first ready worker, while its sticky queue still holds jobs.
             let client = RedisClient(url: serve.redis.url)
@@ -91,7 +67,7 @@ struct StickyRoutingProcessTests {
             }
             let counts = try await serve.queue.counts(of: .noop)
             #expect(counts.dead == 0 && counts.waiting == 0 && counts.active == 0)
-            let records = try await completedRecords(serve)
+            let records = try await serve.completedRecords()
             #expect(records.count == 200)
             // The jobs still queued for the victim when it died ran on other workers.
             #expect(records.filter { $0.workerID == victim }.count <= 200 - Int(queuedForVictim))
