@@ -19,6 +19,8 @@ extension QueueScript {
     local n = tonumber(ARGV[4])
     local out = {}
     local pushes = {high = {}, normal = {}, low = {}}
+    -- Per target worker, in batch order: one LPUSH, one counter update and one wake each.
+    local sticky_pushes, sticky_targets = {}, {}
     local job_prefix = P .. 'job:'
     -- A waiting worker sleeps until the due date it knew of; a new delayed job wakes it to look again.
     local scheduled = false
@@ -59,9 +61,9 @@ extension QueueScript {
           scheduled = true
           event('delayed', id)
         elseif sticky then
-          redis.call('LPUSH', P .. 'sticky:' .. target, id)
-          redis.call('HINCRBY', P .. 'meta', 'sw', 1)
-          redis.call('ZADD', P .. 'marker:' .. target, 0, '0')
+          local list = sticky_pushes[target]
+          if not list then list = {}; sticky_pushes[target] = list; sticky_targets[#sticky_targets + 1] = target end
+          list[#list + 1] = id
           event('waiting', id)
         else
           local list = pushes[pri]
@@ -80,6 +82,12 @@ extension QueueScript {
       end
     end
     if woke then wake() end
+    for _, target in ipairs(sticky_targets) do
+      local ids = sticky_pushes[target]
+      call_chunked('LPUSH', P .. 'sticky:' .. target, ids)
+      redis.call('HINCRBY', P .. 'meta', 'sw', #ids)
+      redis.call('ZADD', P .. 'marker:' .. target, 0, '0')
+    end
     publish_events()
     return out
     """#
