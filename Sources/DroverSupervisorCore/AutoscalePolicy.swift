@@ -17,13 +17,11 @@ public struct AutoscalePolicy: Hashable, Sendable {
 
     /// Refuses numbers the policy cannot work with, naming the field.
     func validate() throws(SupervisorCoreError) {
-        func require(_ ok: Bool, _ field: String, _ rule: String, _ value: some Any) throws(SupervisorCoreError) {
-            if !ok { throw SupervisorCoreError(.invalidPolicy, "autoscale.\(field) \(rule), got \(value)") }
-        }
-        try require(scaleUpDepthPerWorker >= 1, "scaleUpDepthPerWorker", "must be at least 1", scaleUpDepthPerWorker)
-        try require(samplesBeforeScaleUp >= 1, "samplesBeforeScaleUp", "must be at least 1", samplesBeforeScaleUp)
-        try require(idleBeforeScaleDownMs >= 0, "idleBeforeScaleDownMs", "must not be negative", idleBeforeScaleDownMs)
-        try require(cooldownMs >= 0, "cooldownMs", "must not be negative", cooldownMs)
-        try require(sampleIntervalMs > 0, "sampleIntervalMs", "must be positive", sampleIntervalMs)
+        let rules = PolicyRules(prefix: "autoscale.")
+        try rules.require(scaleUpDepthPerWorker >= 1, "scaleUpDepthPerWorker", "must be at least 1", scaleUpDepthPerWorker)
+        try rules.require(samplesBeforeScaleUp >= 1, "samplesBeforeScaleUp", "must be at least 1", samplesBeforeScaleUp)
+        try rules.require(idleBeforeScaleDownMs >= 0, "idleBeforeScaleDownMs", "must not be negative", idleBeforeScaleDownMs)
+        try rules.require(cooldownMs >= 0, "cooldownMs", "must not be negative", cooldownMs)
+        try rules.require(sampleIntervalMs > 0, "sampleIntervalMs", "must be positive", sampleIntervalMs)
     }
 }

@@ -10,11 +10,9 @@ public struct BreakerPolicy: Hashable, Sendable {
     public init() {}
 
     func validate() throws(SupervisorCoreError) {
-        func require(_ ok: Bool, _ field: String, _ rule: String, _ value: some Any) throws(SupervisorCoreError) {
-            if !ok { throw SupervisorCoreError(.invalidPolicy, "breaker.\(field) \(rule), got \(value)") }
-        }
-        try require(failures >= 1, "failures", "must be at least 1", failures)
-        try require(windowMs > 0, "windowMs", "must be positive", windowMs)
-        try require(openMs >= 0, "openMs", "must not be negative", openMs)
+        let rules = PolicyRules(prefix: "breaker.")
+        try rules.require(failures >= 1, "failures", "must be at least 1", failures)
+        try rules.require(windowMs > 0, "windowMs", "must be positive", windowMs)
+        try rules.require(openMs >= 0, "openMs", "must not be negative", openMs)
     }
 }
