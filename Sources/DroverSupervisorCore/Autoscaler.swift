@@ -63,6 +63,13 @@ public struct Autoscaler: Hashable, Sendable {
         return .hold(reason: depth)
     }
 
+    /// An operator resized the pool (`drover scale`, SIGTTIN/SIGTTOU): the cooldown starts over,
+    /// so the autoscaler does not undo it at the next sample.
+    public mutating func noteOperatorStep(at now: Instant) {
+        lastStepAt = now
+        overSamples = 0
+    }
+
     private mutating func step(_ decision: AutoscaleDecision, now: Instant) -> AutoscaleDecision {
         lastStepAt = now
         lastStep = decision

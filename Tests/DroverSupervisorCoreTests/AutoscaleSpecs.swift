@@ -171,6 +171,26 @@ struct AutoscaleCoreSpecs {
         #expect(!pool.all.contains { if case .signal = $0 { true } else { false } })
     }
 
+    @Test func anOperatorsScaleStartsTheCooldownSoTheNextSampleDoesNotUndoIt() throws {
+        var pool = SimulatedPool(Self.policy)
+        pool.start(workers: 1)
+        for _ in 0..<20 {
+            pool.now = pool.now + 1_000
+            pool.handle(.queueSampled(waiting: 0))
+        }
+        try pool.command(.scale(to: 4))
+        for id in pool.spawns.map(\.id).dropFirst() { pool.boot(id) }
+        // Idle, but inside the 5 s cooldown from the operator's step.
+        for _ in 0..<4 {
+            pool.now = pool.now + 1_000
+            #expect(pool.handle(.queueSampled(waiting: 0)) == [])
+        }
+        #expect(pool.snapshot.desiredWorkers == 4)
+        pool.now = pool.now + 1_000
+        #expect(pool.handle(.queueSampled(waiting: 0)).count == 1)
+        #expect(pool.snapshot.desiredWorkers == 3)
+    }
+
     @Test func disabledAutoscalingIgnoresSamples() {
         var policy = Self.policy
         policy.autoscale.enabled = false
