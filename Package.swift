@@ -86,6 +86,8 @@ let package = Package(
         .target(name: "DroverBench", dependencies: [
             "DroverQueue", "DroverPosix", "DroverRedis", "DroverRedisQueue", "DroverEmbeddedRedis",
             "DroverControl", "DroverControlSocket",
+            // The sticky router, for `bench queue --users`.
+            "DroverSupervisorCore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

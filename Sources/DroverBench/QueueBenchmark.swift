@@ -3,6 +3,7 @@ import DroverPosix
 import DroverQueue
 import DroverRedis
 import DroverRedisQueue
+import DroverSupervisorCore
 import Glibc
 import Histogram
 import Logging
@@ -21,17 +22,29 @@ public struct QueueBenchmark: Sendable {
         public var sleepMs = 0
         public var rate: Int?
         public var durationSeconds = 10
+        /// Give jobs this many distinct user ids, each routed to its worker's sticky queue as the
+        /// supervisor's router would; nil: no user ids, shared queue only.
+        public var users: Int?
         public var executablePath: String
         public init(executablePath: String) { self.executablePath = executablePath }
     }
 
     let options: Options
     let logger: Logger
+    /// Per user number, the worker id its jobs are routed to.
+    let userTargets: [String]
 
     public init(options: Options, logger: Logger) {
         self.options = options
         self.logger = logger
+        let router = StickyRouter(candidates: (0..<options.workers).map { index in
+            RouteCandidate(key: Self.workerID(index), worker: WorkerID(rawValue: Self.workerID(index)), activeJobs: 0, overloaded: false)
+        })
+        userTargets = (0..<(options.users ?? 0)).map { router.route(userID: Self.userID($0))?.rawValue ?? "" }
     }
+
+    static func workerID(_ index: Int) -> String { "bench-\(index)" }
+    static func userID(_ index: Int) -> String { "user-\(index)" }
 
     public func run() async throws -> QueueBenchmarkReport {
         let watcher = try ChildWatcher()
@@ -116,7 +129,13 @@ public struct QueueBenchmark: Sendable {
 
     private func jobRequest(_ index: Int) -> JobRequest {
         // The index makes every payload distinct, so dedup keeps every job.
-        JobRequest(type: .noop, payload: .object(["sleepMs": .int(options.sleepMs), "i": .int(index)]))
+        var payload: [String: JSONValue] = ["sleepMs": .int(options.sleepMs), "i": .int(index)]
+        guard !userTargets.isEmpty else { return JobRequest(type: .noop, payload: .object(payload)) }
+        let user = index % userTargets.count
+        payload["userId"] = .string(Self.userID(user))
+        var request = JobRequest(type: .noop, payload: .object(payload))
+        request.targetWorker = userTargets[user]
+        return request
     }
 
     /// Enqueues in batches with two in flight, so building one batch overlaps Redis running the
@@ -169,7 +188,7 @@ public struct QueueBenchmark: Sendable {
             let arguments = [
                 "worker", "--redis", url.connectionString, "--namespace", namespace,
                 "--concurrency", String(options.concurrency), "--queues", JobType.noop.queueName,
-                "--worker-id", "bench-\(index)", "--log-level", "warning",
+                "--worker-id", Self.workerID(index), "--log-level", "warning",
                 "--retention-count", String(policy.retentionCount),
             ]
             let group: SpawnRequest.ProcessGroup = children.first.map { .join($0.pid) } ?? .new

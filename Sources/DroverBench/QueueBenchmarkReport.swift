@@ -7,6 +7,8 @@ public struct QueueBenchmarkReport: Sendable {
     public var concurrency: Int
     public var sleepMs: Int
     public var rate: Int?
+    /// Distinct user ids, each routed to one worker's sticky queue; nil: shared queue only.
+    public var users: Int?
     public var redis: String
     public var enqueueSeconds = 0.0
     /// From the first job's start to the last job's finish, by Redis's clock.
@@ -26,6 +28,7 @@ public struct QueueBenchmarkReport: Sendable {
         concurrency = options.concurrency
         sleepMs = options.sleepMs
         rate = options.rate
+        users = options.users
         self.redis = redis
     }
 
@@ -38,6 +41,7 @@ public struct QueueBenchmarkReport: Sendable {
         .object([
             "jobs": .int(jobs), "workers": .int(workers), "concurrency": .int(concurrency), "sleepMs": .int(sleepMs),
             "rate": rate.map { .int($0) } ?? .null,
+            "users": users.map { .int($0) } ?? .null,
             "enqueueJobsPerSecond": .double(enqueuePerSecond.rounded()),
             "drainJobsPerSecond": .double(drainPerSecond.rounded()),
             "latencyMs": .object([
@@ -55,7 +59,8 @@ public struct QueueBenchmarkReport: Sendable {
         func ms(_ us: UInt64) -> String { fixed(Double(us) / 1000, 2) + " ms" }
         var lines = [
             "drover bench queue: \(jobs) noop jobs (sleep \(sleepMs) ms), \(workers) workers × concurrency \(concurrency)"
-                + (rate.map { ", paced at \($0) jobs/s" } ?? ", bulk") + ", redis \(redis)",
+                + (rate.map { ", paced at \($0) jobs/s" } ?? ", bulk")
+                + (users.map { ", \($0) users on sticky queues" } ?? ", shared queue") + ", redis \(redis)",
             "enqueue: \(Int(enqueuePerSecond.rounded())) jobs/s (\(fixed(enqueueSeconds, 3)) s)",
             "drain:   \(Int(drainPerSecond.rounded())) jobs/s (\(fixed(drainSeconds, 3)) s, first start to last finish)",
             "latency, enqueue to completion: p50 \(ms(latencyMicros.p50))  p95 \(ms(latencyMicros.p95))  p99 \(ms(latencyMicros.p99))  max \(ms(latencyMicros.max))",

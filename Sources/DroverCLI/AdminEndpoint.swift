@@ -29,6 +29,12 @@ struct AdminEndpoint: Sendable {
                 case .scale(let workers):
                     logger.notice("admin: scale", metadata: ["workers": "\(workers)"])
                     return Self.response(await supervisor.admin(.scale(to: workers)), "scaling to \(workers) workers")
+                case .route(let users):
+                    var routes: [String: String] = [:]
+                    for user in users {
+                        if let worker = supervisor.route(userID: user) { routes[user] = worker }
+                    }
+                    return .routes(routes)
                 case .drain(let worker):
                     logger.notice("admin: drain", metadata: ["drover.worker": "\(worker)"])
                     return Self.response(await supervisor.admin(.drain(worker: worker)), "draining \(worker); a replacement starts first")

@@ -59,6 +59,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Each job sleeps this long (0...60000 ms).") var sleepMs: Int = 0
         @Option(name: .long, help: "Paced run: jobs per second (1...1000000).") var rate: Int?
         @Option(name: .long, help: "Paced run: seconds (1...3600).") var duration: Int = 10
+        @Option(name: .long, help: "Give jobs N user ids, routed to their workers' sticky queues (1...1000000); default: no user ids, shared queue.") var users: Int?
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -68,6 +69,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard (0...60_000).contains(sleepMs) else { throw ValidationError("--sleep-ms must be 0...60000") }
             if let rate { guard (1...1_000_000).contains(rate) else { throw ValidationError("--rate must be 1...1000000") } }
             guard (1...3_600).contains(duration) else { throw ValidationError("--duration must be 1...3600") }
+            if let users { guard (1...1_000_000).contains(users) else { throw ValidationError("--users must be 1...1000000") } }
             if let redis { _ = try parse(redis) }
         }
 
@@ -85,6 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.sleepMs = sleepMs
             options.rate = rate
             options.durationSeconds = duration
+            options.users = users
             let report = try await QueueBenchmark(options: options, logger: Logger(label: "drover.bench")).run()
             print(json ? report.json.serialized() : report.text)
         }

@@ -42,6 +42,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --wait: give up after this many seconds.")
     var waitTimeout: Int = 60
 
+    @Flag(name: .long, help: "Send jobs with a userId to the shared queue instead of asking the supervisor for the user's worker.")
+    var noSticky = false
+
     func validate() throws {
         if file != nil {
             guard type == nil, query == nil, user == nil, payload == nil, priority == nil else {
@@ -81,12 +84,14 @@ struct EnqueueCommand: AsyncParsableCommand {
         if let query { body["query"] = .string(query) }
         if let user { body["userId"] = .string(user) }
         if let priority { body["priority"] = .string(priority) }
-        let request: JobRequest
+        var requests: [JobRequest]
         do {
-            request = try JobRequest(body: .object(body), type: JobType(rawValue: type!)!)
+            requests = [try JobRequest(body: .object(body), type: JobType(rawValue: type!)!)]
         } catch {
             throw ValidationError(error.message)
         }
+        try route(&requests)
+        let request = requests[0]
         let events = wait ? try await queue.events(of: [request.type]) : nil
         let receipt = try await queue.enqueue([request])[0]
         guard let events else {
@@ -99,8 +104,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     private func enqueueFile(_ path: String, into queue: RedisJobQueue) async throws {
-        let requests = try NDJSONJobFile.read(path)
+        var requests = try NDJSONJobFile.read(path)
         let started = ContinuousClock.now
+        try route(&requests)
         var duplicates = 0
         // Batches keep memory flat for big files while each batch is still one pipelined round trip.
         let batch = 10_000
@@ -113,5 +119,15 @@ struct EnqueueCommand: AsyncParsableCommand {
         let seconds = (ContinuousClock.now - started).inSeconds
         let rate = seconds > 0 ? Int(Double(requests.count) / seconds) : requests.count
         print("enqueued \(requests.count) jobs (\(duplicates) duplicates) in \(DecimalText.fixed(seconds, 3)) s: \(rate) jobs/s")
+    }
+
+    /// Sticky routing, as the HTTP API does it: each user's jobs to the worker the supervisor names.
+    private func route(_ requests: inout [JobRequest]) throws {
+        guard !noSticky else { return }
+        let configuration = try connection.configuration(environment: ProcessInfo.processInfo.environment)
+        guard configuration.routing.sticky else { return }
+        if let note = StickyRoutes.assign(&requests, socketPath: AdminEndpoint.socketPath(for: configuration)) {
+            printError("drover enqueue: \(note)")
+        }
     }
 }

@@ -80,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         // an idle supervisor should cost next to nothing.
         let quarterBeat = settings.supervisor.heartbeatIntervalMs / 4
         supervisorSettings.tickInterval = .milliseconds(min(max(quarterBeat, 50), 2_000))
+        supervisorSettings.stickyRouting = settings.routing.sticky
         let supervisor = Supervisor(
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),

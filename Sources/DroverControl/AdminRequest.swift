@@ -7,6 +7,8 @@ public enum AdminRequest: Hashable, Sendable {
     case scale(workers: Int)
     /// Drain one worker: it finishes its jobs and exits; the pool replaces it if still wanted.
     case drain(workerID: String)
+    /// Where jobs of these users should go now (sticky routing): what `drover enqueue` asks.
+    case route(userIDs: [String])
 }
 
 extension AdminRequest {
@@ -16,6 +18,7 @@ extension AdminRequest {
         case .status: ["command": .string("status")]
         case .scale(let workers): ["command": .string("scale"), "workers": .int(workers)]
         case .drain(let workerID): ["command": .string("drain"), "workerID": .string(workerID)]
+        case .route(let userIDs): ["command": .string("route"), "userIDs": .array(userIDs.map(JSONValue.string))]
         }
         return JSONValue.object(members).serialized(sortedKeys: true)
     }
@@ -44,8 +47,17 @@ extension AdminRequest {
                 throw AdminProtocolError(.invalidRequest, "drain needs a non-empty workerID")
             }
             self = .drain(workerID: workerID)
+        case "route":
+            var userIDs: [String] = []
+            for value in try fields.array("userIDs") {
+                guard case .string(let user) = value, !user.isEmpty else {
+                    throw AdminProtocolError(.invalidRequest, "route needs userIDs as non-empty strings")
+                }
+                userIDs.append(user)
+            }
+            self = .route(userIDs: userIDs)
         default:
-            throw AdminProtocolError(.invalidRequest, "unknown command \"\(command)\"; expected status, scale or drain")
+            throw AdminProtocolError(.invalidRequest, "unknown command \"\(command)\"; expected status, scale, drain or route")
         }
     }
 

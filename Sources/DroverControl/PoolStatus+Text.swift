@@ -3,6 +3,14 @@ extension PoolStatus {
     public var text: String {
         let ready = workers.filter { WorkerStatus.readyStates.contains($0.state) }.count
         var lines = ["mode \(mode): \(ready) of \(workers.count) workers ready, \(desiredWorkers) desired, queue depth \(queueDepth.map(String.init) ?? "unknown")"]
+        if let autoscale {
+            var line = "autoscale \(autoscale.enabled ? "on" : "off")"
+            if let waiting = autoscale.lastSampledWaiting { line += ", last sample \(waiting) waiting" }
+            if let step = autoscale.lastStep {
+                line += ", last step " + (autoscale.lastStepAgoMs.map { Self.duration(seconds: Double($0) / 1000) + " ago" } ?? "") + ": " + Self.printable(step)
+            }
+            lines.append(line)
+        }
         if let degradedReason {
             lines.append("DEGRADED: \(Self.printable(degradedReason))")
         }
@@ -10,7 +18,7 @@ extension PoolStatus {
             lines.append("no workers")
             return lines.joined(separator: "\n")
         }
-        let header = ["ID", "PID", "STATE", "ACTIVE", "DONE", "FAILED", "AVG MS", "RSS MB", "CPU %", "UPTIME", "LAST BEAT", "RESTARTS"]
+        let header = ["ID", "PID", "STATE", "ACTIVE", "DONE", "FAILED", "AVG MS", "RSS MB", "CPU %", "UPTIME", "LAST BEAT", "RESTARTS", "BREAKER"]
         let rows = workers.map { worker in
             [
                 Self.printable(worker.id), String(worker.pid), Self.printable(worker.state),
@@ -18,7 +26,7 @@ extension PoolStatus {
                 Self.fixed(worker.avgLatencyMs), Self.fixed(worker.memoryUsageMB), Self.fixed(worker.cpuPercent),
                 Self.duration(seconds: worker.uptimeSeconds),
                 worker.lastHeartbeatAgoMs.map { Self.duration(seconds: Double($0) / 1000) + " ago" } ?? "never",
-                String(worker.restarts),
+                String(worker.restarts), Self.printable(worker.breaker),
             ]
         }
         let widths = header.indices.map { column in

@@ -9,6 +9,10 @@ public struct PoolStatus: Hashable, Sendable {
     public var degradedReason: String?
     /// Jobs waiting across the queues, when the supervisor could read it.
     public var queueDepth: Int?
+    /// Slots served by a ready worker: the actual size, against `desiredWorkers`; nil from older supervisors.
+    public var readyWorkers: Int?
+    /// The autoscaler; nil from older supervisors.
+    public var autoscale: AutoscaleStatus?
 
     public init(mode: String, desiredWorkers: Int, workers: [WorkerStatus], degradedReason: String? = nil, queueDepth: Int? = nil) {
         self.mode = mode
@@ -27,6 +31,8 @@ extension PoolStatus {
             "workers": .array(workers.map(\.json)),
             "degradedReason": degradedReason.map(JSONValue.string) ?? .null,
             "queueDepth": queueDepth.map { .int($0) } ?? .null,
+            "readyWorkers": readyWorkers.map { .int($0) } ?? .null,
+            "autoscale": autoscale?.json ?? .null,
         ])
     }
 
@@ -43,6 +49,10 @@ extension PoolStatus {
             degradedReason: try fields.optionalString("degradedReason"),
             queueDepth: try fields.optionalInt("queueDepth")
         )
+        readyWorkers = try fields.optionalInt("readyWorkers")
+        if let value = fields.members["autoscale"], value != .null {
+            autoscale = try AutoscaleStatus(json: value)
+        }
     }
 
     /// The snapshot as `drover status --json` prints it.

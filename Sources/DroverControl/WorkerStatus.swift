@@ -16,6 +16,8 @@ public struct WorkerStatus: Hashable, Sendable {
     public var lastHeartbeatAgoMs: Int?
     /// How often this worker's slot has been respawned.
     public var restarts: Int
+    /// The slot's circuit breaker: `closed`, `open` (tripped: out of routing) or `half-open`.
+    public var breaker: String = "closed"
 
     public init(
         id: String, pid: Int32, state: String,
@@ -53,6 +55,7 @@ extension WorkerStatus {
             "uptime": .double(uptimeSeconds),
             "lastHeartbeatAgoMs": lastHeartbeatAgoMs.map { .int($0) } ?? .null,
             "restarts": .int(restarts),
+            "breaker": .string(breaker),
         ])
     }
 
@@ -76,6 +79,7 @@ extension WorkerStatus {
             lastHeartbeatAgoMs: try fields.optionalInt("lastHeartbeatAgoMs"),
             restarts: try fields.int("restarts")
         )
+        breaker = try fields.optionalString("breaker") ?? "closed"
     }
 }
 

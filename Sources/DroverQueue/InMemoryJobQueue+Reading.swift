@@ -30,6 +30,11 @@ extension InMemoryJobQueue {
         return counts
     }
 
+    public func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int {
+        housekeep(nowMs: WallClock.milliseconds())
+        return Set(types).reduce(0) { $0 + states[$1]!.count(.waiting) }
+    }
+
     /// Adds one finished attempt to its minute's statistics; only the minutes `counts` reads are kept.
     func recordDuration(_ micros: Int64, of type: JobType, nowMs: Int64) {
         let minute = nowMs / 60_000

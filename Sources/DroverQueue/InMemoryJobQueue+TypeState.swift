@@ -10,6 +10,8 @@ extension InMemoryJobQueue {
         var completedToken: Int64?
         /// When a delayed job, or a failed one in its backoff, becomes waiting.
         var dueAtMs: Int64 = 0
+        /// The worker whose sticky queue holds the job while it waits there.
+        var stickyWorker: String?
     }
 
     /// One queue type's lists, counters and statistics.
@@ -17,6 +19,8 @@ extension InMemoryJobQueue {
         var high = JobList()
         var normal = JobList()
         var low = JobList()
+        /// Per worker id, the jobs routed to it, oldest first; an emptied queue is removed.
+        var sticky: [String: JobList] = [:]
         /// Jobs taken while a `low` job waited; at `lowPriorityEvery` the next pick is `low`.
         var lowSkipped = 0
         /// `high` jobs taken while a `normal` job waited; at `normalPriorityEvery` the next is `normal`.

@@ -35,6 +35,12 @@ extension InMemoryJobQueue {
         }
     }
 
+    public func waitForJobs(in types: [JobType], workerID: String, timeout: Duration) async throws(JobQueueError) -> Bool {
+        if types.contains(where: { states[$0]!.sticky[workerID] != nil }) { return true }
+        // Every waiter of a type wakes on a sticky job of that type, so this worker's wakes too.
+        return try await waitForJobs(in: types, timeout: timeout)
+    }
+
     /// Wakes, with `true`, every waiter that watches `type`.
     func wakeWaiters(for type: JobType) {
         guard !waiters.isEmpty else { return }

@@ -23,6 +23,9 @@ public actor InMemoryJobQueue: JobQueue {
     var nextWaiterID = 0
     var subscribers: [Int: Subscriber] = [:]
     var nextSubscriberID = 0
+    /// Workers whose sticky queues were released; a job routed to one of them goes to the shared
+    /// queues. Kept for the queue's life: one short string per worker that ever drained or died.
+    var releasedWorkers: Set<String> = []
 
     public init(policy: QueuePolicy = .init()) {
         self.policy = policy
@@ -73,6 +76,10 @@ public actor InMemoryJobQueue: JobQueue {
         publish(JobEvent(id: id, status: record.status))
         if delayed {
             schedule(id, dueAtMs: nowMs + Int64(request.delayMs), status: .delayed, nowMs: nowMs)
+        } else if let target = request.targetWorker, !releasedWorkers.contains(target) {
+            states[id.type]!.sticky[target, default: JobList()].append(id)
+            jobs[id]!.stickyWorker = target
+            wakeWaiters(for: id.type)
         } else {
             states[id.type]!.enlist(id, request.priority, atFront: false)
             wakeWaiters(for: id.type)
@@ -92,6 +99,12 @@ public actor InMemoryJobQueue: JobQueue {
         rotation &+= 1
         let order = Array(distinct[start...] + distinct[..<start])
         var reserved: [ReservedJob] = []
+        // The worker's own sticky queues first, oldest first.
+        for type in order where reserved.count < limit {
+            while reserved.count < limit, let id = popSticky(of: type, for: workerID) {
+                reserved.append(lease(id, to: workerID, nowMs: nowMs))
+            }
+        }
         // One job per type per round, so a full type cannot take every slot of a small limit.
         var tookAny = true
         while reserved.count < limit, tookAny {
@@ -233,7 +246,13 @@ public actor InMemoryJobQueue: JobQueue {
         case .completed, .dead, .cancelled:
             return .alreadyFinal(entry.record.status)
         case .waiting:
-            states[id.type]!.delist(id, entry.record.priority)
+            if let worker = entry.stickyWorker {
+                _ = states[id.type]!.sticky[worker]?.remove(id)
+                if states[id.type]!.sticky[worker]?.isEmpty == true { states[id.type]!.sticky.removeValue(forKey: worker) }
+                jobs[id]!.stickyWorker = nil
+            } else {
+                states[id.type]!.delist(id, entry.record.priority)
+            }
         case .delayed, .failed:
             // Its schedule entry goes stale and is dropped when it comes up.
             break

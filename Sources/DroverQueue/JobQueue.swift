@@ -9,6 +9,8 @@
 /// - `reserve` never returns more than `limit` jobs, takes `high` first, but takes a `low` job after
 ///   `lowPriorityEvery` jobs went ahead of one (and `normal` after `normalPriorityEvery`), and
 ///   never returns a delayed job before it is due. It also reclaims leases that ran out.
+/// - A job with a `targetWorker` waits in that worker's sticky queue, which `reserve` for that
+///   worker takes from before the shared queues (oldest first, priority aside); never another worker.
 /// - Attempts are counted when a job is reserved. A job whose lease is lost keeps its priority.
 /// - Only the current lease holder can finish a job, report progress or extend the lease.
 public protocol JobQueue: Sendable {
@@ -22,6 +24,9 @@ public protocol JobQueue: Sendable {
     ///
     /// Returns `true` when woken by new work. A wake-up is a hint: `reserve` may still find nothing.
     func waitForJobs(in types: [JobType], timeout: Duration) async throws(JobQueueError) -> Bool
+
+    /// `waitForJobs`, also woken by a job routed to `workerID`'s own sticky queue.
+    func waitForJobs(in types: [JobType], workerID: String, timeout: Duration) async throws(JobQueueError) -> Bool
 
     /// Records how attempts ended, in one round trip; the results match the outcomes one to one.
     ///
@@ -43,12 +48,19 @@ public protocol JobQueue: Sendable {
     /// Cancels a waiting, delayed, failed or active job. An active job's lease is revoked.
     func cancel(_ id: JobID) async throws(JobQueueError) -> CancelResult
 
-    /// Puts every job leased to `workerID` back at the front of its queue, in one call.
+    /// Puts every job leased to `workerID` back at the front of its queue, in one call, and releases
+    /// its sticky queues (see `releaseStickyJobs`).
     ///
     /// - Parameter countingAttempt: `true` when the worker died (the attempt counts, so a job that
     ///   kills every worker ends in the dead-letter queue); `false` for a drain, where it does not.
-    /// - Returns: how many jobs went back (or to the dead-letter queue).
+    /// - Returns: how many jobs went back (or to the dead-letter queue), sticky ones included.
     func requeueLeases(ofWorker workerID: String, countingAttempt: Bool) async throws(JobQueueError) -> Int
+
+    /// Moves the jobs waiting in `workerID`'s sticky queues to the front of the shared queues, in one
+    /// atomic step per queue, and sends jobs routed to that worker later to the shared queues too:
+    /// what the supervisor runs when a worker starts to drain. `requeueLeases` does it as well.
+    /// - Returns: how many jobs moved.
+    func releaseStickyJobs(ofWorker workerID: String) async throws(JobQueueError) -> Int
 
     /// Takes back every lease whose deadline passed, counting the attempt; returns how many.
     func reapExpiredLeases() async throws(JobQueueError) -> Int
@@ -57,6 +69,10 @@ public protocol JobQueue: Sendable {
     func job(_ id: JobID) async throws(JobQueueError) -> JobRecord?
 
     func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts
+
+    /// Jobs ready to run (waiting, in shared and sticky queues) across `types`, in one round trip:
+    /// what the autoscaler samples every second. Delayed and backed-off jobs are not counted.
+    func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int
 
     /// The newest dead jobs of a queue, newest first.
     func deadLetters(of type: JobType, limit: Int) async throws(JobQueueError) -> [JobRecord]

@@ -28,6 +28,9 @@ extension JobRequest {
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > Self.maxIdempotencyKeyBytes {
             throw JobQueueError(.invalidRequest, "idempotencyKey must be 1...\(Self.maxIdempotencyKeyBytes) bytes")
         }
+        if let target = targetWorker, target.isEmpty || target.utf8.count > Self.maxIdempotencyKeyBytes || target.contains(" ") {
+            throw JobQueueError(.invalidRequest, "targetWorker must be 1...\(Self.maxIdempotencyKeyBytes) bytes without spaces")
+        }
         guard case .object = payload else {
             throw JobQueueError(.invalidRequest, "payload must be a JSON object")
         }

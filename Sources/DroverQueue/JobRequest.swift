@@ -14,6 +14,9 @@ public struct JobRequest: Sendable, Hashable {
     public var idempotencyKey: String?
     /// Milliseconds to wait before the job may run; 0 runs it as soon as a worker is free.
     public var delayMs: Int
+    /// The worker whose sticky queue takes the job (from the supervisor's router); nil for the shared
+    /// queues. A job routed to a worker that has drained or died goes to the shared queues instead.
+    public var targetWorker: String?
 
     public static let defaultTimeoutMs = 30_000
     public static let defaultRetries = 2

@@ -5,9 +5,11 @@ extension QueueScript {
     /// ARGV[1]  P, the queue's key prefix
     /// ARGV[2]  dedup window, ms
     /// ARGV[3]  idempotency-key lifetime, ms
-    /// ARGV[4]  n, the number of jobs; then 8 fields per job:
+    /// ARGV[4]  n, the number of jobs; then 9 fields per job:
     ///          id, priority, payload (canonical JSON), timeout ms, retries, webhook or '',
-    ///          idempotency key or '', delay ms
+    ///          idempotency key or '', delay ms, target worker or ''
+    ///          A job with a target worker that is not gone goes to its sticky queue (see
+    ///          `release_sticky`) and wakes only that worker; a delayed job always goes to the shared lists.
     /// Returns  a flat array: for each job, the id it maps to and 1 if that is an earlier job, else 0.
     ///          A job whose id already exists is an error (64 random bits: never in practice); the
     ///          jobs before it in the batch stay accepted, and its dedup key names the existing job.
@@ -17,13 +19,15 @@ extension QueueScript {
     local n = tonumber(ARGV[4])
     local out = {}
     local pushes = {high = {}, normal = {}, low = {}}
+    -- Per target worker, in batch order: one LPUSH, one counter update and one wake each.
+    local sticky_pushes, sticky_targets = {}, {}
     local job_prefix = P .. 'job:'
     -- A waiting worker sleeps until the due date it knew of; a new delayed job wakes it to look again.
     local scheduled = false
     for i = 0, n - 1 do
-      local b = 5 + i * 8
+      local b = 5 + i * 9
       local id, pri, payload = ARGV[b], ARGV[b + 1], ARGV[b + 2]
-      local hook, idem, delay = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
+      local hook, idem, delay, target = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7]), ARGV[b + 8]
       local existing = false
       local idem_key = nil
       if idem ~= '' then
@@ -48,12 +52,19 @@ extension QueueScript {
         if hook ~= '' then fields[#fields + 1] = 'hook'; fields[#fields + 1] = hook end
         if idem_key then fields[#fields + 1] = 'idem'; fields[#fields + 1] = idem end
         if delay > 0 then fields[#fields + 1] = 'due'; fields[#fields + 1] = NOW + delay end
+        local sticky = delay == 0 and target ~= '' and redis.call('EXISTS', P .. 'gone:' .. target) == 0
+        if sticky then fields[#fields + 1] = 'tw'; fields[#fields + 1] = target end
         redis.call('HSET', jk, unpack(fields))
         if idem_key then redis.call('SET', idem_key, id, 'PX', idem_ms) end
         if delay > 0 then
           redis.call('ZADD', P .. 'delayed', NOW + delay, id)
           scheduled = true
           event('delayed', id)
+        elseif sticky then
+          local list = sticky_pushes[target]
+          if not list then list = {}; sticky_pushes[target] = list; sticky_targets[#sticky_targets + 1] = target end
+          list[#list + 1] = id
+          event('waiting', id)
         else
           local list = pushes[pri]
           list[#list + 1] = id
@@ -71,6 +82,12 @@ extension QueueScript {
       end
     end
     if woke then wake() end
+    for _, target in ipairs(sticky_targets) do
+      local ids = sticky_pushes[target]
+      call_chunked('LPUSH', P .. 'sticky:' .. target, ids)
+      redis.call('HINCRBY', P .. 'meta', 'sw', #ids)
+      redis.call('ZADD', P .. 'marker:' .. target, 0, '0')
+    end
     publish_events()
     return out
     """#

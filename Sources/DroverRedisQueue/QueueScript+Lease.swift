@@ -34,11 +34,14 @@ extension QueueScript {
     static let cancelBody = #"""
     local id = ARGV[2]
     local jk = P .. 'job:' .. id
-    local f = redis.call('HMGET', jk, 'st', 'pri', 'w')
+    local f = redis.call('HMGET', jk, 'st', 'pri', 'w', 'tw')
     local st = f[1]
     if not st then return 'missing' end
     if st == 'completed' or st == 'dead' or st == 'cancelled' then return st end
-    if st == 'waiting' then redis.call('LREM', P .. 'wait:' .. f[2], 1, id)
+    if st == 'waiting' and f[4] then
+      redis.call('HINCRBY', P .. 'meta', 'sw', -redis.call('LREM', P .. 'sticky:' .. f[4], 1, id))
+      redis.call('HDEL', jk, 'tw')
+    elseif st == 'waiting' then redis.call('LREM', P .. 'wait:' .. f[2], 1, id)
     elseif st == 'delayed' then redis.call('ZREM', P .. 'delayed', id)
     elseif st == 'failed' then redis.call('ZREM', P .. 'retry', id)
     elseif st == 'active' then
@@ -53,7 +56,8 @@ extension QueueScript {
     return 'ok'
     """#
 
-    /// Puts back every job leased to one worker: what the supervisor runs the moment a worker dies.
+    /// Puts back every job leased to one worker, and releases its sticky queue: what the supervisor
+    /// runs the moment a worker dies or has drained.
     ///
     /// KEYS[1] `P meta`; ARGV[1] P, ARGV[2] worker id, ARGV[3] '1' if the attempt counts,
     /// ARGV[4] dead-letter retention ms, ARGV[5] retention count.
@@ -61,6 +65,8 @@ extension QueueScript {
     static let requeueWorkerBody = #"""
     local worker = ARGV[2]
     local count_attempt = ARGV[3] == '1'
+    -- Sticky jobs first, so the leased ones, which were ahead of them, end up first in line.
+    local released = release_sticky(worker)
     local wset = P .. 'worker:' .. worker
     local ids = redis.call('SMEMBERS', wset)
     local held = {}
@@ -77,9 +83,19 @@ extension QueueScript {
       lose_lease(job.id, count_attempt, 'worker ' .. worker .. ' stopped while running attempt ' .. (job.attempt or '?'),
         tonumber(ARGV[4]), tonumber(ARGV[5]))
     end
-    local moved = #held
+    local moved = #held + released
     redis.call('DEL', wset)
     if waiting_count() > 0 then wake() end
+    publish_events()
+    return moved
+    """#
+
+    /// Releases a worker's sticky queue to the shared lists (see `release_sticky`): a drain begins.
+    ///
+    /// KEYS[1] `P meta`; ARGV[1] P, ARGV[2] worker id. Returns the number of jobs moved.
+    static let releaseStickyBody = #"""
+    local moved = release_sticky(ARGV[2])
+    if moved > 0 then wake() end
     publish_events()
     return moved
     """#

@@ -1,6 +1,9 @@
 extension QueueScript {
     /// Leases up to `limit` jobs of one queue to a worker: one round trip for the whole batch.
     ///
+    /// The worker's own sticky queue comes first, oldest first; the rest of the limit comes from
+    /// the shared lists. Sticky jobs left over re-arm the worker's own wake marker.
+    ///
     /// First promotes due delayed/backed-off jobs and reclaims up to 16 expired leases, so neither
     /// needs a poller of its own. Picks `high` first, but a waiting `low` job is taken once
     /// `lowEvery` jobs went ahead of it, and a waiting `normal` once `normalEvery` `high` jobs did;
@@ -17,7 +20,8 @@ extension QueueScript {
     /// ARGV[7]  dead-letter retention, ms
     /// ARGV[8]  retention count
     /// Returns  { ms until the next scheduled job is due, -1 if none is scheduled, or -2 (not looked
-    ///          up) while jobs are still waiting, as no wait follows then; jobs still waiting; then 9 fields per
+    ///          up) while jobs are still waiting, as no wait follows then; jobs still waiting (shared,
+    ///          and this worker's sticky ones); then 9 fields per
     ///          leased job: id, priority, payload, timeout ms, retries, attempt, token, deadline ms,
     ///          created µs }
     static let reserveBody = #"""
@@ -27,6 +31,17 @@ extension QueueScript {
     reap_expired(16, tonumber(ARGV[7]), tonumber(ARGV[8]))
 
     local meta = P .. 'meta'
+    local sticky_key = P .. 'sticky:' .. worker
+    local sticky_ids, sticky_left = {}, 0
+    local sticky_len = redis.call('LLEN', sticky_key)
+    if sticky_len > 0 then
+      sticky_ids = redis.call('RPOP', sticky_key, math.min(limit, sticky_len)) or {}
+      redis.call('HINCRBY', meta, 'sw', -#sticky_ids)
+      sticky_left = sticky_len - #sticky_ids
+      if sticky_left > 0 then redis.call('ZADD', P .. 'marker:' .. worker, 0, '0') end
+    end
+    local shared_limit = limit - #sticky_ids
+
     local skips = redis.call('HMGET', meta, 'ls', 'ns')
     local low_skipped, normal_skipped = tonumber(skips[1]) or 0, tonumber(skips[2]) or 0
     local len = {
@@ -36,7 +51,7 @@ extension QueueScript {
     }
     -- Plan the picks first (no Redis calls), then pop each list once with RPOP count.
     local order, wanted = {}, {high = 0, normal = 0, low = 0}
-    while #order < limit and len.high + len.normal + len.low > 0 do
+    while #order < shared_limit and len.high + len.normal + len.low > 0 do
       local pick
       if len.low > 0 and low_skipped >= low_every then pick = 'low'
       elseif len.normal > 0 and normal_skipped >= normal_every then pick = 'normal'
@@ -56,15 +71,14 @@ extension QueueScript {
       if n > 0 then popped[pri] = redis.call('RPOP', P .. 'wait:' .. pri, n) or {} end
     end
     local out = {0, 0}
-    local last_token = redis.call('HINCRBY', meta, 'tok', #order)
-    local token = last_token - #order
+    local total = #sticky_ids + #order
+    local last_token = redis.call('HINCRBY', meta, 'tok', total)
+    local token = last_token - total
     local active_args, leased = {}, {}
     local job_prefix = P .. 'job:'
-    for _, pri in ipairs(order) do
-      local id = popped[pri][next_of[pri]]
-      next_of[pri] = next_of[pri] + 1
+    local function lease(id, pri)
       local jk = job_prefix .. id
-      local f = redis.call('HMGET', jk, 'pl', 'to', 'rt', 'ct', 'att')
+      local f = redis.call('HMGET', jk, 'pl', 'to', 'rt', 'ct', 'att', 'pri')
       token = token + 1
       -- A list entry whose hash is gone (purged) is dropped.
       if f[1] then
@@ -75,10 +89,18 @@ extension QueueScript {
         active_args[#active_args + 1] = id
         leased[#leased + 1] = id
         local b = #out
-        out[b + 1] = id; out[b + 2] = pri; out[b + 3] = f[1]; out[b + 4] = f[2]; out[b + 5] = f[3]
+        out[b + 1] = id; out[b + 2] = pri or f[6]; out[b + 3] = f[1]; out[b + 4] = f[2]; out[b + 5] = f[3]
         out[b + 6] = attempt; out[b + 7] = token; out[b + 8] = deadline; out[b + 9] = f[4]
         event('active', id)
       end
+    end
+    for _, id in ipairs(sticky_ids) do
+      redis.call('HDEL', job_prefix .. id, 'tw')
+      lease(id, nil)
+    end
+    for _, pri in ipairs(order) do
+      lease(popped[pri][next_of[pri]], pri)
+      next_of[pri] = next_of[pri] + 1
     end
     if #leased > 0 then
       call_chunked('ZADD', P .. 'active', active_args)
@@ -87,6 +109,7 @@ extension QueueScript {
 
     local left = len.high + len.normal + len.low
     if left > 0 and #leased > 0 then wake() end
+    left = left + sticky_left
     out[2] = left
     local next_due = -1
     -- Only a worker that emptied the queue waits next, so only then is the due date worth two reads.

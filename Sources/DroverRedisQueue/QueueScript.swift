@@ -19,8 +19,9 @@ enum QueueScript {
     static let reap = RedisScript(name: "drover-reap", source: library + reapBody)
     static let retryDead = RedisScript(name: "drover-retry-dead", source: library + retryDeadBody)
     static let purgeDead = RedisScript(name: "drover-purge-dead", source: library + purgeDeadBody)
+    static let releaseSticky = RedisScript(name: "drover-release-sticky", source: library + releaseStickyBody)
 
-    static let all = [enqueue, reserve, finish, progress, extend, cancel, requeueWorker, reap, retryDead, purgeDead]
+    static let all = [enqueue, reserve, finish, progress, extend, cancel, requeueWorker, reap, retryDead, purgeDead, releaseSticky]
 
     /// Helpers shared by every script. `P` is the queue's key prefix, `drover:{rag:<type>}:`.
     ///
@@ -138,6 +139,32 @@ enum QueueScript {
         lose_lease(id, true, 'lease expired (worker ' .. w .. ')', dead_retention_ms, cap)
       end
       return #expired
+    end
+
+    -- A worker's sticky queue is `P sticky:<worker>` (LPUSH in, RPOP out), its wake marker
+    -- `P marker:<worker>`; `P meta` field `sw` counts the jobs in every sticky queue of this type.
+    -- Releasing moves the jobs still waiting to the front of the shared lists, oldest first in line,
+    -- and leaves `P gone:<worker>` for an hour (worker ids are never reused), so a job routed to
+    -- the worker afterwards goes to the shared lists: none is stranded, none is moved twice.
+    local function release_sticky(worker)
+      local sk = P .. 'sticky:' .. worker
+      local ids = redis.call('LRANGE', sk, 0, -1)
+      redis.call('DEL', sk, P .. 'marker:' .. worker)
+      redis.call('SET', P .. 'gone:' .. worker, '1', 'PX', 3600000)
+      if #ids == 0 then return 0 end
+      redis.call('HINCRBY', P .. 'meta', 'sw', -#ids)
+      local moved = 0
+      -- Newest first, so the oldest is pushed last and ends up first in line.
+      for _, id in ipairs(ids) do
+        local jk = P .. 'job:' .. id
+        local f = redis.call('HMGET', jk, 'st', 'pri')
+        if f[1] == 'waiting' then
+          redis.call('HDEL', jk, 'tw')
+          redis.call('RPUSH', P .. 'wait:' .. (f[2] or 'normal'), id)
+          moved = moved + 1
+        end
+      end
+      return moved
     end
 
     local function waiting_count()

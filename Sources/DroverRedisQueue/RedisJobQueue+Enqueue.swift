@@ -25,6 +25,7 @@ extension RedisJobQueue {
                     args.append(request.webhook ?? "")
                     args.append(request.idempotencyKey ?? "")
                     args.append(request.delayMs)
+                    args.append(request.targetWorker ?? "")
                 }
                 calls.append((QueueScript.enqueue, [keys(type).meta], args))
                 slots.append(chunk.map(\.index))

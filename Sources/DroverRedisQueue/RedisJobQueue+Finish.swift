@@ -124,6 +124,18 @@ extension RedisJobQueue {
         return try await runPipeline(calls).reduce(0) { $0 + Int($1.int ?? 0) }
     }
 
+    public func releaseStickyJobs(ofWorker workerID: String) async throws(JobQueueError) -> Int {
+        guard !workerID.isEmpty, !workerID.contains(" ") else {
+            throw JobQueueError(.invalidRequest, "workerID must be non-empty and without spaces")
+        }
+        let calls = JobType.allCases.map { type in
+            var args = arguments(type)
+            args.append(workerID)
+            return (script: QueueScript.releaseSticky, keys: [keys(type).meta], arguments: args)
+        }
+        return try await runPipeline(calls).reduce(0) { $0 + Int($1.int ?? 0) }
+    }
+
     public func reapExpiredLeases() async throws(JobQueueError) -> Int {
         let calls = JobType.allCases.map { type in
             var args = arguments(type)

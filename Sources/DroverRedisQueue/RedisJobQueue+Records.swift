@@ -12,6 +12,22 @@ extension RedisJobQueue {
         return try Self.decodeRecord(id, reply)
     }
 
+    public func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int {
+        var commands: [RedisCommand] = []
+        for type in Set(types) {
+            let k = keys(type)
+            commands += [["LLEN", k.waiting(.high)], ["LLEN", k.waiting(.normal)], ["LLEN", k.waiting(.low)], ["HGET", k.meta, "sw"]]
+        }
+        guard !commands.isEmpty else { return 0 }
+        let replies: [RedisReply]
+        do {
+            replies = try await self.commands.pipeline(commands)
+        } catch {
+            throw Self.queueError(error)
+        }
+        return replies.reduce(0) { $0 + Int($1.int ?? $1.string.flatMap { Int64($0) } ?? 0) }
+    }
+
     public func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts {
         let k = keys(type)
         let nowMs = WallClock.milliseconds()
@@ -27,6 +43,8 @@ extension RedisJobQueue {
             ["ZCARD", k.delayed], ["ZCOUNT", k.dead, deadSince, "+inf"],
         ]
         for m in minutes { commands.append(["HMGET", k.stats(minute: m), "n", "us"]) }
+        // Last: the jobs in every worker's sticky queue.
+        commands.append(["HGET", k.meta, "sw"])
         let replies: [RedisReply]
         do {
             replies = try await self.commands.pipeline(commands)
@@ -35,7 +53,7 @@ extension RedisJobQueue {
         }
         func number(_ r: RedisReply) -> Int { Int(r.int ?? r.string.flatMap { Int64($0) } ?? 0) }
         var counts = QueueCounts()
-        counts.waiting = number(replies[0]) + number(replies[1]) + number(replies[2])
+        counts.waiting = number(replies[0]) + number(replies[1]) + number(replies[2]) + number(replies[replies.count - 1])
         counts.active = number(replies[3])
         counts.completed = number(replies[4])
         counts.failed = number(replies[5])
@@ -43,7 +61,7 @@ extension RedisJobQueue {
         counts.dead = number(replies[7])
         var jobs = 0
         var micros = 0
-        for (offset, reply) in replies[8...].enumerated() {
+        for (offset, reply) in replies[8..<(replies.count - 1)].enumerated() {
             let fields = reply.array ?? []
             let n = fields.count == 2 ? number(fields[0]) : 0
             let us = fields.count == 2 ? number(fields[1]) : 0

@@ -95,6 +95,15 @@ extension RedisJobQueue {
     }
 
     public func waitForJobs(in types: [JobType], timeout: Duration) async throws(JobQueueError) -> Bool {
+        try await waitForJobs(in: types, stickyOf: nil, timeout: timeout)
+    }
+
+    public func waitForJobs(in types: [JobType], workerID: String, timeout: Duration) async throws(JobQueueError) -> Bool {
+        try await waitForJobs(in: types, stickyOf: workerID, timeout: timeout)
+    }
+
+    /// Waits on each queue's shared wake marker and, for a worker, on its own sticky markers.
+    private func waitForJobs(in types: [JobType], stickyOf workerID: String?, timeout: Duration) async throws(JobQueueError) -> Bool {
         guard !types.isEmpty else { return false }
         var wait = timeout
         let nowMs = WallClock.milliseconds()
@@ -124,8 +133,11 @@ extension RedisJobQueue {
         // Redis takes a fractional number of seconds; 0 would mean "forever".
         let seconds = max(Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18, 0.001)
         var command = RedisCommand("BZPOPMIN")
-        let byMarker = Dictionary(uniqueKeysWithValues: types.map { (keys($0).marker, $0) })
-        for type in types { command.append(keys(type).marker) }
+        var byMarker = Dictionary(types.map { (keys($0).marker, $0) }, uniquingKeysWith: { first, _ in first })
+        if let workerID {
+            for type in types { byMarker[keys(type).marker + ":" + workerID] = type }
+        }
+        for key in byMarker.keys.sorted() { command.append(key) }
         command.append(String(seconds))
         let reply: RedisReply
         do {

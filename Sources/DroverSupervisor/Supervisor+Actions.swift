@@ -16,6 +16,7 @@ extension Supervisor {
                 pending = core.handle(event, now: now())[...] + pending
             }
         }
+        publishRoutes()
     }
 
     private func carryOut(_ action: SupervisorAction) async -> SupervisorEvent? {
@@ -36,6 +37,8 @@ extension Supervisor {
             } catch {
                 logger.warning("control message not delivered", metadata: ["worker": "\(id)", "error": "\(error)"])
             }
+            // A draining worker reserves nothing more: its sticky jobs go to the others now.
+            if command == .drain { releaseStickyInBackground(id) }
             return nil
         case .signal(let pid, let signal):
             let number: Signal

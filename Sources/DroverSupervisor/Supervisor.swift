@@ -5,6 +5,7 @@ import DroverQueue
 import DroverSupervisorCore
 import DroverSystemd
 import Logging
+import Synchronization
 
 /// The supervisor process: feeds every event (child exits, control messages, signals, the clock)
 /// to the pure `SupervisorCore`, one at a time, and carries out the actions it returns.
@@ -34,11 +35,16 @@ public actor Supervisor {
     var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
     var lastWatchdog = ContinuousClock.now
     var lastSample = ContinuousClock.now
+    var lastDepthSample = ContinuousClock.now
+    /// The autoscaler's sample in flight, so a slow Redis never stacks them up.
+    var depthSampling: Task<Void, Never>?
     /// Lease requeues running beside the loop (see `requeueInBackground`).
     var requeues: [UInt64: Task<Void, Never>] = [:]
     var requeueCount: UInt64 = 0
     var lastStatusWording = ""
     var exitCode: Int32?
+    /// The sticky router over the pool as the core last saw it; read from any thread by `route(userID:)`.
+    let router = Mutex(StickyRouter(candidates: []))
 
     public init(
         policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
@@ -94,6 +100,7 @@ public actor Supervisor {
                 case .tick:
                     await perform(core.tick(now: now()))
                     pingWatchdog()
+                    sampleQueueDepthIfDue()
                     // /proc is read on the tick too, so an idle supervisor wakes once per tick, not twice.
                     if ContinuousClock.now - lastSample >= settings.sampleInterval - settings.tickInterval / 2 {
                         lastSample = ContinuousClock.now

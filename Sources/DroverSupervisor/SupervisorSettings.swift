@@ -14,6 +14,8 @@ public struct SupervisorSettings: Sendable {
     public var sampleInterval: Duration = .seconds(1)
     /// How often the core's clock-driven rules run (hang, memory, drain deadlines).
     public var tickInterval: Duration = .milliseconds(100)
+    /// `routing.sticky`: whether `route(userID:)` picks a worker or always answers the shared queues.
+    public var stickyRouting = true
 
     public init(executablePath: String, workerArguments: [String], environment: [String: String], desiredWorkers: Int) {
         self.executablePath = executablePath

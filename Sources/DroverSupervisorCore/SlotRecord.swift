@@ -12,6 +12,8 @@ struct SlotRecord: Hashable, Sendable {
     var retiring = false
     /// What ended the last worker, for status lines.
     var lastFailure: String?
+    /// Takes the slot out of sticky routing after repeated failures of its workers.
+    var breaker = CircuitBreaker()
 
     var isDegraded: Bool { haltedReason != nil || respawnAt != nil }
 }

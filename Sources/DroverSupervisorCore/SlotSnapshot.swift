@@ -10,4 +10,6 @@ public struct SlotSnapshot: Hashable, Sendable {
     public let haltedReason: String?
     public let retiring: Bool
     public let lastFailure: String?
+    /// Whether the router may send this slot jobs.
+    public let breaker: BreakerState
 }

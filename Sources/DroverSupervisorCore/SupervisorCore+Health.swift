@@ -7,6 +7,9 @@ extension SupervisorCore {
             return
         }
         workers[i].lastHeardAt = now
+        if stats.completedJobs > (workers[i].stats?.completedJobs ?? 0) {
+            recordBreakerSuccess(slot: workers[i].slot, now: now)
+        }
         workers[i].stats = stats
         if workers[i].state.isReady {
             workers[i].state = .fromLoad(activeJobs: stats.activeJobs, concurrency: policy.concurrency)

@@ -138,6 +138,10 @@ extension SupervisorCore {
             return
         }
 
+        // The same rule that counts the jobs' attempt blames the worker: a crash or a forced stop it caused.
+        if countingAttempt, case .running = phase {
+            recordBreakerFailure(slot: worker.slot, cause: "worker \(worker.id) \(cause)", now: now)
+        }
         guard let s = slotIndex(worker.slot), slots[s].current == worker.id else { return }
         slots[s].current = nil
         guard case .running = phase, !slots[s].retiring else { return }

@@ -29,6 +29,7 @@ extension SupervisorCore {
             return
         }
         policy = newPolicy
+        autoscaler.policy = newPolicy.autoscale
         policyGeneration += 1
         reload = .rolling
         retireStaleSpares(now: now)

@@ -9,6 +9,7 @@ extension SupervisorCore {
         guard count >= policy.minWorkers && count <= policy.maxWorkers else {
             throw SupervisorCoreError(.outOfRange, "cannot scale to \(count) workers: allowed \(policy.minWorkers)…\(policy.maxWorkers) (minWorkers…maxWorkers)")
         }
+        autoscaler.noteOperatorStep(at: now)
         resize(to: count, now: now)
     }
 

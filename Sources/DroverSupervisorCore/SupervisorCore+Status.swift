@@ -44,8 +44,9 @@ extension SupervisorCore {
                 SlotSnapshot(
                     id: slot.id, currentWorker: slot.current, recentFailures: slot.history.failures.count,
                     nextSpawnAt: slot.respawnAt, haltedReason: slot.haltedReason, retiring: slot.retiring,
-                    lastFailure: slot.lastFailure)
-            })
+                    lastFailure: slot.lastFailure, breaker: slot.breaker.state)
+            },
+            autoscaler: autoscaler)
     }
 
     var runningJobs: Int {

@@ -24,6 +24,7 @@ public struct SupervisorCore: Sendable {
     var lastExtendAt = Instant.zero
     var drainProgress: DrainProgress?
     var spares = SpareRecord()
+    var autoscaler: Autoscaler
     /// Actions decided during the current call; `finish` hands them out.
     var pending: [SupervisorAction] = []
 
@@ -36,6 +37,7 @@ public struct SupervisorCore: Sendable {
         }
         self.policy = policy
         self.instance = instance
+        self.autoscaler = Autoscaler(policy: policy.autoscale)
     }
 
     /// Applies one event and returns what to do about it.
@@ -65,6 +67,8 @@ public struct SupervisorCore: Sendable {
             reloaded(newPolicy, desiredWorkers: desired, now: now)
         case .reloadFailed(let reason):
             reloadFailed(reason: reason)
+        case .queueSampled(let waiting):
+            autoscale(waiting: waiting, now: now)
         }
         return finish(now: now)
     }
@@ -73,6 +77,7 @@ public struct SupervisorCore: Sendable {
     /// against `now`. Call it often; a deadline is acted on at the first tick at or after it.
     public mutating func tick(now: Instant) -> [SupervisorAction] {
         checkDeadlines(now: now)
+        advanceBreakers(now: now)
         spawnDueSlots(now: now)
         reportDrainProgress(now: now)
         return finish(now: now)

@@ -21,6 +21,8 @@ public enum SupervisorEvent: Hashable, Sendable {
     /// The configuration reload asked for by `.reloadConfiguration` succeeded.
     /// `desiredWorkers` nil keeps the current count (within the new bounds).
     case reloaded(SupervisorPolicy, desiredWorkers: Int?)
+    /// The process side sampled the jobs waiting in the pool's queues (the autoscaler's input).
+    case queueSampled(waiting: Int)
     /// The configuration reload failed; the old configuration stays.
     case reloadFailed(reason: String)
 }

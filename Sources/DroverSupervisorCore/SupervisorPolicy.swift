@@ -31,6 +31,10 @@ public struct SupervisorPolicy: Hashable, Sendable {
     public var jobCancelGraceMs: Int64 = 10_000
     /// Restart throttling for crashed workers.
     public var restart = RestartPolicy()
+    /// Growing and shrinking the pool on queue depth; off unless configured.
+    public var autoscale = AutoscalePolicy()
+    /// The per-slot circuit breaker that takes a failing worker out of routing.
+    public var breaker = BreakerPolicy()
 
     public init() {}
 
@@ -47,27 +51,27 @@ public struct SupervisorPolicy: Hashable, Sendable {
 
     /// Refuses numbers the decisions cannot work with, naming the field.
     public func validate() throws(SupervisorCoreError) {
-        func require(_ ok: Bool, _ field: String, _ rule: String, _ value: some Any) throws(SupervisorCoreError) {
-            if !ok { throw SupervisorCoreError(.invalidPolicy, "\(field) \(rule), got \(value)") }
-        }
-        try require(minWorkers >= 0, "minWorkers", "must be at least 0", minWorkers)
-        try require(maxWorkers >= 1, "maxWorkers", "must be at least 1", maxWorkers)
-        try require(minWorkers <= maxWorkers, "minWorkers", "must not exceed maxWorkers (\(maxWorkers))", minWorkers)
-        try require((0...16).contains(spareWorkers), "spareWorkers", "must be 0…16", spareWorkers)
-        try require(concurrency >= 1, "concurrency", "must be at least 1", concurrency)
-        try require(heartbeatIntervalMs > 0, "heartbeatIntervalMs", "must be positive", heartbeatIntervalMs)
-        try require(hangTimeoutMs > heartbeatIntervalMs, "hangTimeoutMs", "must exceed heartbeatIntervalMs (\(heartbeatIntervalMs))", hangTimeoutMs)
-        try require(bootTimeoutMs > 0, "bootTimeoutMs", "must be positive", bootTimeoutMs)
-        try require(abortGraceMs >= 0, "abortGraceMs", "must not be negative", abortGraceMs)
-        try require(stopGraceMs >= 0, "stopGraceMs", "must not be negative", stopGraceMs)
-        try require(killGraceMs > 0, "killGraceMs", "must be positive", killGraceMs)
-        try require(maxMemoryBytes > 0, "maxMemoryBytes", "must be positive", maxMemoryBytes)
-        try require(hardMemoryFactor >= 1, "hardMemoryFactor", "must be at least 1", hardMemoryFactor)
-        try require(drainTimeoutMs >= 0, "drainTimeoutMs", "must not be negative", drainTimeoutMs)
-        try require(jobCancelGraceMs >= 0, "jobCancelGraceMs", "must not be negative", jobCancelGraceMs)
-        try require(restart.intensity >= 0, "restart.intensity", "must not be negative", restart.intensity)
-        try require(restart.periodMs > 0, "restart.periodMs", "must be positive", restart.periodMs)
-        try require(restart.backoffBaseMs > 0, "restart.backoffBaseMs", "must be positive", restart.backoffBaseMs)
-        try require(restart.backoffMaxMs >= restart.backoffBaseMs, "restart.backoffMaxMs", "must be at least backoffBaseMs (\(restart.backoffBaseMs))", restart.backoffMaxMs)
+        let rules = PolicyRules(prefix: "")
+        try rules.require(minWorkers >= 0, "minWorkers", "must be at least 0", minWorkers)
+        try rules.require(maxWorkers >= 1, "maxWorkers", "must be at least 1", maxWorkers)
+        try rules.require(minWorkers <= maxWorkers, "minWorkers", "must not exceed maxWorkers (\(maxWorkers))", minWorkers)
+        try rules.require((0...16).contains(spareWorkers), "spareWorkers", "must be 0…16", spareWorkers)
+        try rules.require(concurrency >= 1, "concurrency", "must be at least 1", concurrency)
+        try rules.require(heartbeatIntervalMs > 0, "heartbeatIntervalMs", "must be positive", heartbeatIntervalMs)
+        try rules.require(hangTimeoutMs > heartbeatIntervalMs, "hangTimeoutMs", "must exceed heartbeatIntervalMs (\(heartbeatIntervalMs))", hangTimeoutMs)
+        try rules.require(bootTimeoutMs > 0, "bootTimeoutMs", "must be positive", bootTimeoutMs)
+        try rules.require(abortGraceMs >= 0, "abortGraceMs", "must not be negative", abortGraceMs)
+        try rules.require(stopGraceMs >= 0, "stopGraceMs", "must not be negative", stopGraceMs)
+        try rules.require(killGraceMs > 0, "killGraceMs", "must be positive", killGraceMs)
+        try rules.require(maxMemoryBytes > 0, "maxMemoryBytes", "must be positive", maxMemoryBytes)
+        try rules.require(hardMemoryFactor >= 1, "hardMemoryFactor", "must be at least 1", hardMemoryFactor)
+        try rules.require(drainTimeoutMs >= 0, "drainTimeoutMs", "must not be negative", drainTimeoutMs)
+        try rules.require(jobCancelGraceMs >= 0, "jobCancelGraceMs", "must not be negative", jobCancelGraceMs)
+        try rules.require(restart.intensity >= 0, "restart.intensity", "must not be negative", restart.intensity)
+        try rules.require(restart.periodMs > 0, "restart.periodMs", "must be positive", restart.periodMs)
+        try rules.require(restart.backoffBaseMs > 0, "restart.backoffBaseMs", "must be positive", restart.backoffBaseMs)
+        try autoscale.validate()
+        try breaker.validate()
+        try rules.require(restart.backoffMaxMs >= restart.backoffBaseMs, "restart.backoffMaxMs", "must be at least backoffBaseMs (\(restart.backoffBaseMs))", restart.backoffMaxMs)
     }
 }

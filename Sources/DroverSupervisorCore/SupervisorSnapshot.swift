@@ -20,6 +20,8 @@ public struct SupervisorSnapshot: Hashable, Sendable {
     public let statusLine: String
     public let workers: [WorkerSnapshot]
     public let slots: [SlotSnapshot]
+    /// The autoscaler's last sample and step (its policy says whether it is enabled).
+    public let autoscaler: Autoscaler
 
     public var isDegraded: Bool { !degradedReasons.isEmpty }
 }

@@ -87,9 +87,10 @@ public final class JobRunner: Sendable {
     private func startWait(in group: inout DiscardingTaskGroup) {
         let types = configuration.types
         let timeout = configuration.waitTimeout
+        let workerID = configuration.workerID
         group.addTask { [queue, mailbox, logger] in
             do {
-                _ = try await queue.waitForJobs(in: types, timeout: timeout)
+                _ = try await queue.waitForJobs(in: types, workerID: workerID, timeout: timeout)
             } catch {
                 logger.warning("waiting for jobs failed", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: timeout)

@@ -36,6 +36,23 @@ struct DroverCLITests {
         #expect(record["payload"]?["tag"] == .string("x"))
     }
 
+    @Test func aUsersJobWithNoSupervisorToRouteItGoesToTheSharedQueueWithANote() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let child = try await ChildProcess.run(
+            try DroverExecutable.path, ["enqueue", "noop", "--redis", redis.urlString, "--user", "u1"],
+            environment: ["DROVER_SUPERVISOR_RUNTIME_DIRECTORY=/nonexistent/run"])
+        _ = try await child.wait(timeout: .seconds(60))
+        #expect(child.standardError().contains("jobs go to the shared queue"), "\(child.standardError())")
+        let receipt = try JSONValue(parsing: child.standardOutput().trimmingCharacters(in: .whitespacesAndNewlines))
+        let id = try #require(receipt["jobId"]?.stringValue.flatMap(JobID.init))
+        // Any worker takes it: it is in the shared queue, not a sticky one.
+        let queue = RedisJobQueue(url: redis.url)
+        let reserved = try await queue.reserve(from: [.noop], workerID: "anyone", limit: 1)
+        #expect(reserved.map(\.lease.jobID) == [id])
+        await queue.close()
+    }
+
     @Test func enqueueWithWaitReturnsTheFinishedJobOnceAWorkerRanIt() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
@@ -117,6 +134,7 @@ struct DroverCLITests {
         (["worker", "--concurrency", "0"], "--concurrency must be"),
         (["worker", "--queues", "rag:nope"], "unknown queue"),
         (["bench", "queue", "--workers", "0"], "--workers must be"),
+        (["bench", "queue", "--users", "0"], "--users must be"),
         (["bench", "supervisor", "--kills", "0"], "--kills must be"),
         (["scale", "0", "--socket", "/nonexistent/admin.sock"], "workers must be 1...1024"),
         (["drain", "w 1", "--socket", "/nonexistent/admin.sock"], "worker must be an id"),

@@ -18,7 +18,7 @@ struct AdminProtocolTests {
     )
 
     @Test func everyRequestSurvivesARoundTrip() throws {
-        for request in [AdminRequest.status, .scale(workers: 0), .scale(workers: 12), .drain(workerID: "w-1")] {
+        for request in [AdminRequest.status, .scale(workers: 0), .scale(workers: 12), .drain(workerID: "w-1"), .route(userIDs: ["u1", "ü \"2\""]), .route(userIDs: [])] {
             #expect(try AdminRequest(jsonLine: request.jsonLine) == request)
             #expect(!request.jsonLine.contains("\n"))
         }
@@ -26,7 +26,12 @@ struct AdminProtocolTests {
 
     @Test func everyResponseSurvivesARoundTrip() throws {
         let degraded = PoolStatus(mode: "multi", desiredWorkers: 1, workers: [], degradedReason: "restart intensity exceeded", queueDepth: nil)
-        for response in [AdminResponse.status(Self.status), .status(degraded), .ok("scaling to 4 workers"), .error("no worker \"x\"")] {
+        var scaled = Self.status
+        scaled.readyWorkers = 1
+        scaled.autoscale = AutoscaleStatus(enabled: true, lastSampledWaiting: 5_000, lastStep: "up to 8 workers: 5000 waiting", lastStepAgoMs: 1_200)
+        scaled.workers[0].breaker = "open"
+        for response in [AdminResponse.status(Self.status), .status(degraded), .status(scaled), .ok("scaling to 4 workers"), .error("no worker \"x\""),
+                         .routes(["u1": "w1.1", "u2": "w2.3"]), .routes([:])] {
             #expect(try AdminResponse(jsonLine: response.jsonLine) == response)
             #expect(!response.jsonLine.contains("\n"))
         }
@@ -55,6 +60,10 @@ struct AdminProtocolTests {
         ("{\"command\":\"scale\",\"workers\":\"3\"}", .invalidRequest),
         ("{\"command\":\"drain\"}", .invalidRequest),
         ("{\"command\":\"drain\",\"workerID\":\"\"}", .invalidRequest),
+        ("{\"command\":\"route\"}", .invalidRequest),
+        ("{\"command\":\"route\",\"userIDs\":\"u1\"}", .invalidRequest),
+        ("{\"command\":\"route\",\"userIDs\":[\"u1\",7]}", .invalidRequest),
+        ("{\"command\":\"route\",\"userIDs\":[\"\"]}", .invalidRequest),
         (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), .invalidJSON),
         ("{\"command\":\"st\u{01}atus\"}", .invalidJSON),
         ("{\"command\":\"scale\",\"workers\":01}", .invalidJSON),
@@ -80,7 +89,8 @@ struct AdminProtocolTests {
     }
 
     @Test func aResponseMissingItsFieldsIsRefused() {
-        for line in [#"{"ok":true}"#, #"{"ok":false}"#, #"{"ok":"yes"}"#, #"{"ok":true,"status":{"mode":"multi"}}"#] {
+        for line in [#"{"ok":true}"#, #"{"ok":false}"#, #"{"ok":"yes"}"#, #"{"ok":true,"status":{"mode":"multi"}}"#,
+                     #"{"ok":true,"routes":{"u1":7}}"#] {
             let error = #expect(throws: AdminProtocolError.self) { _ = try AdminResponse(jsonLine: line) }
             #expect(error?.code == .invalidResponse, "\(line)")
         }
@@ -110,6 +120,10 @@ struct AdminProtocolTests {
         #expect(lines[3].contains("w-\"2\"?"))
         #expect(lines[1].hasPrefix("ID"))
         #expect(lines[2].contains("w-1") && lines[2].contains("1234") && lines[2].contains("0.8s ago"))
+        #expect(lines[1].hasSuffix("BREAKER") && lines[2].hasSuffix("closed"))
+        var scaled = PoolStatus(mode: "multi", desiredWorkers: 4, workers: [])
+        scaled.autoscale = AutoscaleStatus(enabled: true, lastSampledWaiting: 0, lastStep: "down to 4 workers: idle", lastStepAgoMs: 3_000)
+        #expect(scaled.text.split(separator: "\n")[1] == "autoscale on, last sample 0 waiting, last step 3.0s ago: down to 4 workers: idle")
         let degraded = PoolStatus(mode: "multi", desiredWorkers: 2, workers: [], degradedReason: "restart intensity exceeded")
         #expect(degraded.text == "mode multi: 0 of 0 workers ready, 2 desired, queue depth unknown\nDEGRADED: restart intensity exceeded\nno workers")
     }

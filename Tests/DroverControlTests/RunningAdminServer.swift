@@ -33,6 +33,8 @@ final class RunningAdminServer: Sendable {
                     return workers > 64 ? .error("at most 64 workers") : .ok("scaling to \(workers) workers")
                 case .drain(let workerID):
                     return workerID == "w-1" ? .ok("draining w-1") : .error("no worker \(workerID)")
+                case .route(let userIDs):
+                    return .routes(Dictionary(uniqueKeysWithValues: userIDs.filter { $0 != "unrouted" }.map { ($0, "w1.1") }))
                 }
             }
         }

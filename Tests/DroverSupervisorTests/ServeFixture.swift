@@ -30,6 +30,8 @@ final class ServeFixture: Sendable {
         environment["DROVER_SUPERVISOR_HANG_TIMEOUT_MS"] = "1500"
         environment["DROVER_SUPERVISOR_DRAIN_TIMEOUT_S"] = "20"
         environment["DROVER_LOGGING_LEVEL"] = "debug"
+        // Pool sizes in these tests are the test's to set; the autoscaling tests turn it on.
+        environment["DROVER_AUTOSCALE_ENABLED"] = "false"
         if !embeddedRedis { environment["DROVER_REDIS_URL"] = redis.urlString }
         for (key, value) in extra { environment[key] = value }
         let process = try await ChildProcess.run(
@@ -78,6 +80,30 @@ final class ServeFixture: Sendable {
         Array(Set(log.split(whereSeparator: { $0 == " " || $0 == "\n" })
             .filter { $0.hasPrefix("drover.pid=") }
             .compactMap { Int32($0.dropFirst("drover.pid=".count)) }))
+    }
+
+    /// Runs `drover ARGS` against this supervisor (its admin socket) and Redis; returns exit code and output.
+    func drover(_ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") }
+        environment["DROVER_SUPERVISOR_RUNTIME_DIRECTORY"] = directory + "/run"
+        environment["DROVER_REDIS_URL"] = redis.urlString
+        let child = try await ChildProcess.run(
+            try DroverExecutable.path, arguments, environment: environment.map { "\($0.key)=\($0.value)" })
+        let exit = try await child.wait(timeout: .seconds(60))
+        guard case .exited(let code) = exit else { return (-1, child.standardOutput(), child.standardError()) }
+        return (code, child.standardOutput(), child.standardError())
+    }
+
+    /// Every completed noop job's record, read through the completed index.
+    func completedRecords() async throws -> [JobRecord] {
+        let client = RedisClient(url: redis.url)
+        let ids = (try await client.send(["ZRANGE", "drover:{rag:noop}:completed", "0", "-1"])).array ?? []
+        await client.close()
+        var records: [JobRecord] = []
+        for id in ids.compactMap({ $0.string.flatMap(JobID.init) }) {
+            if let record = try await queue.job(id) { records.append(record) }
+        }
+        return records
     }
 
     /// Waits until `count` workers have reported ready in total.
