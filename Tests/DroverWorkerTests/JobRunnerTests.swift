@@ -72,7 +72,8 @@ struct JobRunnerTests {
         let redis = try await RedisServer()
         defer { redis.stop() }
         let queue = RedisJobQueue(url: redis.url)
-        let running = try await queue.enqueue((0..<3).map { noop(sleepMs: 300, index: $0) }).map(\.id)
+        // Long enough that no job finishes (and frees a slot) before a loaded machine delivers the drain.
+        let running = try await queue.enqueue((0..<3).map { noop(sleepMs: 2_000, index: $0) }).map(\.id)
         let worker = RunningWorker.start(queue: queue, concurrency: 3)
         try await eventually("three jobs active") { try await queue.counts(of: .noop).active == 3 }
         worker.runner.drain()
@@ -86,7 +87,8 @@ struct JobRunnerTests {
         let redis = try await RedisServer()
         defer { redis.stop() }
         let queue = RedisJobQueue(url: redis.url)
-        let ids = try await queue.enqueue((0..<6).map { noop(sleepMs: 1_500, index: $0) }).map(\.id)
+        // Long enough that a loaded machine cannot let the victim finish a job before the kill.
+        let ids = try await queue.enqueue((0..<6).map { noop(sleepMs: 4_000, index: $0) }).map(\.id)
         let victim = try await ChildProcess.run(try DroverExecutable.path, [
             "worker", "--redis", redis.urlString, "--worker-id", "victim", "--concurrency", "3", "--queues", "rag:noop",
         ])
