@@ -58,10 +58,11 @@ struct InMemoryJobQueueTests {
 
     @Test func expiredJobsKeysAndSubscribersAreDropped() async throws {
         var policy = QueuePolicy()
-        policy.completedRetentionMs = 100
-        policy.deadRetentionMs = 100
-        policy.dedupWindowMs = 100
-        policy.idempotencyTTLMs = 100
+        // Long enough that a slow, loaded machine still finishes the 50 jobs before any expires.
+        policy.completedRetentionMs = 1_500
+        policy.deadRetentionMs = 1_500
+        policy.dedupWindowMs = 1_500
+        policy.idempotencyTTLMs = 1_500
         let queue = InMemoryJobQueue(policy: policy)
         var stream: AsyncStream<JobEvent>? = try await queue.events(of: [.noop])
         _ = try await queue.enqueue((0..<50).map { request(retries: 0, idempotencyKey: "key-\($0)") })
