@@ -82,6 +82,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Distributed mode's pool registry in the shared Redis: hosts publish their workers, claim dead hosts.
+        .target(name: "DroverRegistry", dependencies: ["DroverRedis", "DroverJSON", "DroverSupervisor", "DroverSupervisorCore"]),
+
         // `drover bench`: drives real worker processes and measures them.
         .target(name: "DroverBench", dependencies: [
             "DroverQueue", "DroverPosix", "DroverRedis", "DroverRedisQueue", "DroverEmbeddedRedis",
@@ -96,7 +99,7 @@ let package = Package(
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
-            "DroverControl", "DroverControlSocket", "DroverSystemd",
+            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -120,6 +123,9 @@ let package = Package(
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
+        ]),
+        .testTarget(name: "DroverRegistryTests", dependencies: [
+            "DroverRegistry", "DroverSupervisor", "DroverSupervisorCore", "DroverRedis", "DroverTestSupport",
         ]),
     ]
 )

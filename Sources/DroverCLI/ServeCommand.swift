@@ -4,6 +4,7 @@ import DroverEmbeddedRedis
 import DroverPosix
 import DroverRedis
 import DroverRedisQueue
+import DroverRegistry
 import DroverSupervisor
 import DroverSupervisorCore
 import DroverSystemd
@@ -81,6 +82,11 @@ struct ServeCommand: AsyncParsableCommand {
         let quarterBeat = settings.supervisor.heartbeatIntervalMs / 4
         supervisorSettings.tickInterval = .milliseconds(min(max(quarterBeat, 50), 2_000))
         supervisorSettings.stickyRouting = settings.routing.sticky
+        if settings.mode == .distributed {
+            // Worker ids and routing keys must be unique across the hosts sharing this Redis.
+            supervisorSettings.instance = Self.instanceName()
+            supervisorSettings.registry = RedisHostRegistry(url: url, options: redisOptions)
+        }
         let supervisor = Supervisor(
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),
@@ -111,6 +117,16 @@ struct ServeCommand: AsyncParsableCommand {
         // Exit now rather than close the Redis clients: with Redis unreachable, a client may still be
         // inside a reconnect backoff, and a stopped supervisor must not wait for it.
         Glibc.exit(code)
+    }
+}
+
+extension ServeCommand {
+    /// `<host>-<pid>`: unique per supervisor run across hosts; only characters safe in key names.
+    static func instanceName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&buffer, buffer.count - 1) == 0 ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let safe = String(host.prefix(64).map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") ? $0 : "_" })
+        return (safe.isEmpty ? "host" : safe) + "-" + String(getpid())
     }
 }
 

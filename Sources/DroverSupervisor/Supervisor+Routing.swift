@@ -18,9 +18,10 @@ extension Supervisor {
         router.withLock { $0 }
     }
 
-    /// Refreshes the router after the core changed; called at the end of every `perform`.
+    /// Refreshes the router after the core or the registry changed; called at the end of every
+    /// `perform` and after each registry beat.
     func publishRoutes() {
-        let candidates = core.routeCandidates()
+        let candidates = core.routeCandidates() + remoteCandidates
         router.withLock { router in
             if router.candidates != candidates.sorted(by: { $0.key < $1.key }) {
                 router = StickyRouter(candidates: candidates)

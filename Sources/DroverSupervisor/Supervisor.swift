@@ -45,12 +45,21 @@ public actor Supervisor {
     var exitCode: Int32?
     /// The sticky router over the pool as the core last saw it; read from any thread by `route(userID:)`.
     let router = Mutex(StickyRouter(candidates: []))
+    /// Distributed mode: the other hosts' routable workers, as the last registry beat read them.
+    var remoteCandidates: [RouteCandidate] = []
+    /// Dead hosts whose sticky queues were released; the next beat forgets them.
+    var recoveredHosts: [String] = []
+    var lastBeat = ContinuousClock.now
+    /// The registry beat in flight, so a slow Redis never stacks them up.
+    var beating: Task<Void, Never>?
+    /// Registry entries already reported as unreadable, so each is logged once, not every beat.
+    var rejectedEntries: Set<String> = []
 
     public init(
         policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
         reloader: (any SupervisorReloader)?, watcher: ChildWatcher, logger: Logger
     ) {
-        self.core = SupervisorCore(policy: policy)
+        self.core = SupervisorCore(policy: policy, instance: settings.instance)
         self.settings = settings
         self.queue = queue
         self.notifier = notifier
@@ -101,6 +110,7 @@ public actor Supervisor {
                     await perform(core.tick(now: now()))
                     pingWatchdog()
                     sampleQueueDepthIfDue()
+                    beatRegistryIfDue()
                     // /proc is read on the tick too, so an idle supervisor wakes once per tick, not twice.
                     if ContinuousClock.now - lastSample >= settings.sampleInterval - settings.tickInterval / 2 {
                         lastSample = ContinuousClock.now

@@ -16,6 +16,11 @@ public struct SupervisorSettings: Sendable {
     public var tickInterval: Duration = .milliseconds(100)
     /// `routing.sticky`: whether `route(userID:)` picks a worker or always answers the shared queues.
     public var stickyRouting = true
+    /// Prefix of every worker id and routing key; `drover serve` sets host and pid in distributed mode.
+    public var instance = ""
+    /// Distributed mode: the registry shared with the other hosts' supervisors; nil routes over
+    /// this host's workers alone.
+    public var registry: (any HostRegistry)?
 
     public init(executablePath: String, workerArguments: [String], environment: [String: String], desiredWorkers: Int) {
         self.executablePath = executablePath
