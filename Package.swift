@@ -123,6 +123,7 @@ let package = Package(
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
+            "DroverControlSocket",
         ]),
         .testTarget(name: "DroverRegistryTests", dependencies: [
             "DroverRegistry", "DroverSupervisor", "DroverSupervisorCore", "DroverRedis", "DroverTestSupport",

@@ -12,12 +12,16 @@ final class ServeFixture: Sendable {
     let process: ChildProcess
     let directory: String
     let queue: RedisJobQueue
+    /// False for a second host on another fixture's Redis: that fixture stops it.
+    let ownsRedis: Bool
 
-    /// Starts the supervisor; `environment` adds or overrides DROVER_* settings.
+    /// Starts the supervisor; `environment` adds or overrides DROVER_* settings. With `sharing`,
+    /// it is another host of a distributed pool on that fixture's Redis, with its own directories.
     static func start(
-        workers: Int = 2, environment extra: [String: String] = [:], embeddedRedis: Bool = false
+        workers: Int = 2, environment extra: [String: String] = [:], embeddedRedis: Bool = false,
+        sharing other: ServeFixture? = nil
     ) async throws -> ServeFixture {
-        let redis = try await RedisServer()
+        let redis = if let other { other.redis } else { try await RedisServer() }
         let directory = NSTemporaryDirectory() + "drover-serve-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
@@ -37,14 +41,15 @@ final class ServeFixture: Sendable {
         let process = try await ChildProcess.run(
             try DroverExecutable.path, ["serve"], environment: environment.map { "\($0.key)=\($0.value)" })
         let url = embeddedRedis ? try RedisURLText.parse("unix://" + directory + "/run/redis.sock") : redis.url
-        return ServeFixture(redis: redis, process: process, directory: directory, queue: RedisJobQueue(url: url))
+        return ServeFixture(redis: redis, process: process, directory: directory, queue: RedisJobQueue(url: url), ownsRedis: other == nil)
     }
 
-    private init(redis: RedisServer, process: ChildProcess, directory: String, queue: RedisJobQueue) {
+    private init(redis: RedisServer, process: ChildProcess, directory: String, queue: RedisJobQueue, ownsRedis: Bool) {
         self.redis = redis
         self.process = process
         self.directory = directory
         self.queue = queue
+        self.ownsRedis = ownsRedis
     }
 
     /// Stops everything this fixture started, by PID and process group.
@@ -56,7 +61,7 @@ final class ServeFixture: Sendable {
         process.stop()
         for pid in workerPIDs() where Posix.processExists(pid) { try? Posix.killGroup(pid, .sigkill) }
         await queue.close()
-        redis.stop()
+        if ownsRedis { redis.stop() }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
