@@ -19,9 +19,12 @@ struct DistributedServeTests {
     ]
 
     /// Runs `body` against two `drover serve` hosts sharing one redis-server, stopping both after.
-    func withTwoHosts(_ body: (ServeFixture, ServeFixture) async throws -> Void) async throws {
-        try await withServe(workers: 2, environment: Self.environment) { a in
-            let b = try await ServeFixture.start(workers: 2, environment: Self.environment, sharing: a)
+    func withTwoHosts(
+        overriding extra: [String: String] = [:], _ body: (ServeFixture, ServeFixture) async throws -> Void
+    ) async throws {
+        let environment = Self.environment.merging(extra) { $1 }
+        try await withServe(workers: 2, environment: environment) { a in
+            let b = try await ServeFixture.start(workers: 2, environment: environment, sharing: a)
             do {
                 try await a.waitForReady(2)
                 try await b.waitForReady(2)
@@ -93,7 +96,8 @@ struct DistributedServeTests {
 
     @Test("when a whole host dies, its queued sticky jobs all complete on the other host")
     func deadHostsJobsCompleteElsewhere() async throws {
-        try await withTwoHosts { a, b in
+        // Each worker leases two jobs at a time, so most of a user's jobs wait in its sticky queue.
+        try await withTwoHosts(overriding: ["DROVER_SUPERVISOR_CONCURRENCY": "2"]) { a, b in
             let users = (0..<20).map { "user-\($0)" }
             try await waitForOnePool(a, b, users: users)
             let victims = a.readyWorkers()
@@ -106,6 +110,7 @@ struct DistributedServeTests {
             }
             #expect(queuedOnA > 10, "host a's workers should still have sticky jobs queued")
             // Host death: freeze the supervisor so it cleans up nothing, kill its workers, then it.
+            let killedAt = ContinuousClock.now
             try a.process.kill(.sigstop)
             for pid in a.readyPIDs() { try? Posix.killGroup(pid, .sigkill) }
             try a.process.killGroup(.sigkill)
@@ -113,6 +118,7 @@ struct DistributedServeTests {
             try await eventually(timeout: .seconds(120), "all 200 jobs completed") {
                 try await b.queue.counts(of: .noop).completed == 200
             }
+            print("host death: \(queuedOnA) sticky jobs queued on the dead host; all 200 jobs done \(ContinuousClock.now - killedAt) after the kill (noisy machine)")
             let counts = try await b.queue.counts(of: .noop)
             #expect(counts.dead == 0 && counts.waiting == 0 && counts.active == 0)
             let records = try await b.completedRecords()
