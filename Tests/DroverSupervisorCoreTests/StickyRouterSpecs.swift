@@ -71,4 +71,17 @@ struct StickyRouterSpecs {
         if pool.pids[current] == nil { pool.boot(current) }
         #expect(pool.core.routeCandidates().map(\.worker) == [ids[0]])
     }
+
+    @Test func theRegistryEntryListsEveryLiveWorkerAndWhichOnesAreRoutable() {
+        var pool = SimulatedPool(instance: "host-7")
+        let ids = pool.start(workers: 3)
+        pool.handle(.signal(.fewerWorkers))
+        let entry = pool.core.hostEntry()
+        #expect(entry.instance == "host-7")
+        // The draining third worker is still listed: its sticky queue is someone's to release if the host dies.
+        #expect(entry.workers.map(\.worker) == ids)
+        #expect(entry.workers.map(\.routable) == [true, true, false])
+        #expect(entry.workers.map(\.key) == ["host-7-w1", "host-7-w2", "host-7-w3"])
+        #expect(entry.workers.compactMap(\.candidate) == pool.core.routeCandidates())
+    }
 }

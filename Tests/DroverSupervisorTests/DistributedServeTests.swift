@@ -68,8 +68,15 @@ struct DistributedServeTests {
     @Test("a user's jobs land on one worker whichever host enqueues them")
     func oneWorkerPerUserAcrossHosts() async throws {
         try await withTwoHosts { a, b in
+            // Someone wrote garbage into the registry: both hosts log it once and carry on.
+            let client = RedisClient(url: a.redis.url)
+            _ = try await client.send(["HSET", "drover:{registry}:hosts", "junk", "{not json"])
+            await client.close()
             let users = (0..<40).map { "user-\($0)" }
             try await waitForOnePool(a, b, users: users)
+            try await eventually("the garbage entry logged") {
+                a.lines("registry entry ignored").count == 1 && b.lines("registry entry ignored").count == 1
+            }
             // Worker ids carry each host's instance prefix, so the two pools' ids never collide.
             let idsA = Set(a.readyWorkers()), idsB = Set(b.readyWorkers())
             #expect(idsA.count == 2 && idsB.count == 2 && idsA.isDisjoint(with: idsB), "\(idsA) \(idsB)")
