@@ -1,6 +1,6 @@
 import DroverQueue
-import Logging
 import DroverSupervisorCore
+import Logging
 
 extension Supervisor {
     /// Distributed mode, once per sample interval and beside the loop: publishes this host's
@@ -25,10 +25,13 @@ extension Supervisor {
                 for orphan in view.orphans where await Self.recover(orphan, queue: queue, logger: logger) {
                     recoveredHosts.append(orphan.instance)
                 }
+                if registryFailing { logger.notice("registry beat works again") }
+                registryFailing = false
             } catch {
                 // The last view stands: a job routed to a host that died meanwhile waits in its
-                // sticky queue until that host's recovery releases it.
-                logger.warning("registry beat failed", metadata: ["error": "\(error)"])
+                // sticky queue until that host's recovery releases it. Warned once per outage.
+                if !registryFailing { logger.warning("registry beat failed; routing keeps the last view", metadata: ["error": "\(error)"]) }
+                registryFailing = true
             }
             self.beatFinished()
         }

@@ -54,6 +54,8 @@ public actor Supervisor {
     var beating: Task<Void, Never>?
     /// Registry entries already reported as unreadable, so each is logged once, not every beat.
     var rejectedEntries: Set<String> = []
+    /// The last registry beat failed: the next failure is not logged again.
+    var registryFailing = false
 
     public init(
         policy: SupervisorPolicy, settings: SupervisorSettings, queue: any JobQueue, notifier: SystemdNotifier,
