@@ -38,10 +38,11 @@ public final class RedisHostRegistry: HostRegistry {
     /// Reads the script's reply. A malformed entry is rejected, not fatal: the others still count.
     /// An unreadable orphan comes back with no workers, so its claimer forgets it.
     static func view(of reply: RedisReply, own: String) throws(RegistryEntryError) -> RegistryView {
-        guard let parts = reply.array, parts.count == 2, let hosts = parts[0].array, let claimed = parts[1].array else {
+        guard let parts = reply.array, parts.count == 3, let hosts = parts[0].array, let claimed = parts[1].array else {
             throw RegistryEntryError("unexpected registry reply: \(reply)")
         }
         var view = RegistryView()
+        view.declaredDead = parts[2].int == 1
         for (instance, text) in pairs(hosts) where instance != own {
             switch entry(instance, text) {
             case .success(let entry): view.live.append(entry)

@@ -11,7 +11,8 @@ enum RegistryScript {
     ///
     /// A deadline in a sorted set rather than a key's own TTL: an expired key vanishes without a
     /// trace, and then nobody would know whose sticky queues to release.
-    /// Returns { hosts as field, value, …; orphans claimed now as instance, entry, … }.
+    /// Returns { hosts as field, value, …; orphans claimed now as instance, entry, …; 1 if the
+    /// caller itself had been claimed as dead, else 0 }.
     static let beat = RedisScript(name: "drover-registry-beat", source: #"""
     local T = redis.call('TIME')
     local now = tonumber(T[1]) * 1000 + math.floor(tonumber(T[2]) / 1000)
@@ -22,7 +23,7 @@ enum RegistryScript {
       if redis.call('HDEL', orphans, ARGV[i]) == 1 then redis.call('ZREM', deadlines, ARGV[i]) end
     end
     redis.call('HSET', hosts, me, ARGV[2])
-    redis.call('HDEL', orphans, me)
+    local was_claimed = redis.call('HDEL', orphans, me)
     redis.call('ZADD', deadlines, now + lifetime, me)
     local all = redis.call('HGETALL', hosts)
     -- An entry someone wrote without a deadline expires like any other.
@@ -45,6 +46,6 @@ enum RegistryScript {
       end
     end
     if #claimed > 0 then all = redis.call('HGETALL', hosts) end
-    return { all, claimed }
+    return { all, claimed, was_claimed }
     """#)
 }

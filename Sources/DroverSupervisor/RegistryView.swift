@@ -7,6 +7,9 @@ public struct RegistryView: Sendable, Hashable {
     public var orphans: [HostEntry]
     /// Instance → why its entry was left out.
     public var rejected: [String: String]
+    /// This host had missed its deadline and was claimed as dead: another supervisor may have
+    /// released its workers' sticky queues, so jobs routed to them take the shared queues.
+    public var declaredDead = false
 
     public init(live: [HostEntry] = [], orphans: [HostEntry] = [], rejected: [String: String] = [:]) {
         self.live = live

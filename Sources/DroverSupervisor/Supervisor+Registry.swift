@@ -20,6 +20,9 @@ extension Supervisor {
                     rejectedEntries.insert(instance)
                     logger.warning("registry entry ignored", metadata: ["drover.instance": "\(instance)", "reason": "\(reason)"])
                 }
+                if view.declaredDead {
+                    logger.warning("this host missed its registry deadline and was taken for dead; its workers' users lose locality until they are replaced")
+                }
                 remoteCandidates = view.remoteCandidates
                 publishRoutes()
                 for orphan in view.orphans where await Self.recover(orphan, queue: queue, logger: logger) {

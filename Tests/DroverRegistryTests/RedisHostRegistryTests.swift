@@ -40,7 +40,7 @@ struct RedisHostRegistryTests {
         let a = registry(redis), b = registry(redis)
         _ = try await a.beat(entry("a"), forgetting: [])
         let view = try await b.beat(entry("b"), forgetting: [])
-        #expect(view.live == [entry("a")])
+        #expect(view.live == [entry("a")] && !view.declaredDead)
         #expect(view.orphans.isEmpty && view.rejected.isEmpty)
         #expect(view.remoteCandidates.map(\.worker.rawValue) == ["a-w1.1"])
         #expect(try await a.beat(entry("a"), forgetting: []).live == [entry("b")])
@@ -103,7 +103,8 @@ struct RedisHostRegistryTests {
         let a = registry(redis), c = registry(redis)
         _ = try await c.beat(entry("c"), forgetting: [])
         _ = try await beatUntil(a, entry("a"), "c claimed") { !$0.orphans.isEmpty }
-        _ = try await c.beat(entry("c"), forgetting: [])
+        #expect(try await c.beat(entry("c"), forgetting: []).declaredDead)
+        #expect(try await c.beat(entry("c"), forgetting: []).declaredDead == false)
         // a's recovery finishes after c came back: forgetting must not drop c's fresh entry.
         let view = try await a.beat(entry("a"), forgetting: ["c"])
         #expect(view.live == [entry("c")])
