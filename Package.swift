@@ -81,6 +81,9 @@ let package = Package(
         // The RAG job handlers (index/search/ask/batch/evaluate) over a RAGEngine.
         .target(name: "DroverRAGHandlers", dependencies: ["DroverRAG", "DroverWorker", "DroverQueue"]),
 
+        // `drover bench rag`: the pipeline's speed, cache hit rates and retrieval quality, in-process.
+        .target(name: "DroverRAGBench", dependencies: ["DroverRAG", "DroverJSON"]),
+
         // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
         .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
 
@@ -103,7 +106,7 @@ let package = Package(
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
-            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers",
+            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -40,8 +40,8 @@ extension RAGEngine {
         return answer.json
     }
 
-    /// The ranked hits of one query against the current index, uncached.
-    func rank(_ query: RAGQuery) async throws -> [SearchHit] {
+    /// The ranked hits of one query against the current index, uncached (for evaluation and benchmarks).
+    public func rank(_ query: RAGQuery) async throws -> [SearchHit] {
         let vector = query.retriever == .keyword ? [] : try await queryVector(query.text)
         return index.search(text: query.text, vector: vector, caller: query.caller, options: query.options,
                             retriever: query.retriever, fusion: configuration.fusion)

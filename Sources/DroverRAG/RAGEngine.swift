@@ -34,6 +34,9 @@ public actor RAGEngine {
     /// Documents and chunks in this worker's index.
     public var size: (documents: Int, chunks: Int) { (index.documentCount, index.chunkCount) }
 
+    /// This worker's index as it is now (a copy-on-write value), for evaluation and benchmarks.
+    public var indexSnapshot: RAGIndex { index }
+
     /// The store version this worker's index reflects; -1 before the first load.
     public var indexVersion: Int64 { version }
 
