@@ -26,9 +26,12 @@ struct RAGWorkerSetup: Sendable {
 
     var handlers: [JobType: any JobHandler] { RAGHandlers.make(engine: engine) }
 
-    /// Follows index change events until cancelled; a broken subscription is retried after a pause,
+    /// Loads the index, warms L1 with the most-asked recent queries, then follows index change events until cancelled; a broken subscription is retried after a pause,
     /// and searches stay correct meanwhile (each checks the index version itself).
     func followInvalidations() async {
+        // Warm first: the follower's own first refresh then finds the index already loaded.
+        try? await engine.refresh()
+        await engine.warmUp()
         while !Task.isCancelled {
             try? await RAGInvalidationFollower.follow(engine: engine, store: store, options: redisOptions)
             try? await Task.sleep(for: .seconds(1))

@@ -5,6 +5,7 @@ public actor InMemoryRAGStore: RAGStore {
     private var changedAt: [String: Int64] = [:]
     private var locks: [String: (token: String, expiresAt: ContinuousClock.Instant)] = [:]
     private var states: [String: (state: String, error: String?)] = [:]
+    private var asked: [[UInt8]: Int] = [:]
     private var cacheEntries: [String: (value: [UInt8], expiresAt: ContinuousClock.Instant)] = [:]
 
     public init() {}
@@ -65,14 +66,32 @@ public actor InMemoryRAGStore: RAGStore {
         return stored[id].map(RAGDocumentState.init(indexed:))
     }
 
+    public func noteQuery(_ query: [UInt8]) {
+        if asked.count >= Self.cachePruneThreshold { asked.removeAll() }
+        asked[query, default: 0] += 1
+    }
+
+    public func popularQueries(limit: Int) -> [[UInt8]] {
+        asked.sorted { $0.value > $1.value }.prefix(limit).map(\.key)
+    }
+
     public func cachedValue(_ key: String) -> [UInt8]? {
         guard let entry = cacheEntries[key], entry.expiresAt > .now else { return nil }
         return entry.value
     }
 
     public func cache(_ value: [UInt8], for key: String, ttlSeconds: Int) {
+        // Expired entries go when the map doubles past the bound; the live ones must fit a single process anyway.
+        if cacheEntries.count >= Self.cachePruneThreshold {
+            let now = ContinuousClock.now
+            cacheEntries = cacheEntries.filter { $0.value.expiresAt > now }
+            if cacheEntries.count >= Self.cachePruneThreshold { cacheEntries.removeAll() }
+        }
         cacheEntries[key] = (value, .now + .seconds(ttlSeconds))
     }
+
+    /// Entries kept before expired ones are swept (and, if all are live, all dropped).
+    static let cachePruneThreshold = 100_000
 }
 
 extension RAGDocumentState {

@@ -61,6 +61,7 @@ extension RAGEngine {
         await progress(Self.step("store", done: 0, total: pending.count))
         var offset = 0
         for (i, (document, hash)) in pending.enumerated() {
+            try Task.checkCancellation()
             let chunks = chunked[i]
             let flat = Array(vectors[offset..<(offset + chunks.count)].joined())
             offset += chunks.count

@@ -21,6 +21,7 @@ extension RAGEngine {
         try await refresh()
         let key = cacheKey("s", query)
         if let cached = await cachedJSON(key) { return cached }
+        await note(query, asks: false)
         let hits = try await rank(query)
         let result = JSONValue.object(["hits": .array(hits.map(\.json))])
         await remember(result, key: key, ttlSeconds: configuration.queriesTTLSeconds)
@@ -32,6 +33,7 @@ extension RAGEngine {
         try await refresh()
         let key = cacheKey("a:" + generator.name, query)
         if let cached = await cachedJSON(key) { return cached }
+        await note(query, asks: true)
         let hits = try await rank(query)
         let answer = try await generator.answer(query: query.text, passages: hits, deadline: deadline)
         if !answer.partial {

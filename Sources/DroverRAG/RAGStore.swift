@@ -28,6 +28,11 @@ public protocol RAGStore: Sendable {
     func markState(_ id: String, state: String, error: String?, ttlMs: Int) async throws
     func documentState(_ id: String) async throws -> RAGDocumentState?
 
+    /// Counts one more request of `query` (an opaque encoding) towards the most-asked list.
+    func noteQuery(_ query: [UInt8]) async throws
+    /// The most-asked queries of the last day, most asked first.
+    func popularQueries(limit: Int) async throws -> [[UInt8]]
+
     func cachedValue(_ key: String) async throws -> [UInt8]?
     func cache(_ value: [UInt8], for key: String, ttlSeconds: Int) async throws
 }

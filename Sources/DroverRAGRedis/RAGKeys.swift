@@ -13,6 +13,8 @@ struct RAGKeys: Sendable {
     var changes: String { prefix + "changes" }
     /// Set of the ids of stored documents.
     var documents: String { prefix + "docs" }
+    /// Zset: encoded query → times asked, for warming new workers; expires a day after the last query.
+    var popular: String { prefix + "popular" }
     /// Channel that carries the new version after each change.
     var events: String { prefix + "events" }
     /// Hash: a document's fields, chunks and vectors.

@@ -129,6 +129,34 @@ public struct RedisRAGStore: RAGStore {
         return state
     }
 
+    public func noteQuery(_ query: [UInt8]) async throws {
+        var increment = RedisCommand("ZINCRBY")
+        increment.append(keys.popular)
+        increment.append(1)
+        increment.append(query)
+        var trim = RedisCommand("ZREMRANGEBYRANK")
+        trim.append(keys.popular)
+        trim.append(0)
+        trim.append(-(Self.popularKept + 1))
+        var expire = RedisCommand("EXPIRE")
+        expire.append(keys.popular)
+        expire.append(86_400)
+        for reply in try await client.pipeline([increment, trim, expire]) {
+            if case .error(let message) = reply { throw RedisError(.serverError, message) }
+        }
+    }
+
+    /// Distinct queries kept in the most-asked list.
+    static let popularKept = 1_000
+
+    public func popularQueries(limit: Int) async throws -> [[UInt8]] {
+        var command = RedisCommand("ZREVRANGE")
+        command.append(keys.popular)
+        command.append(0)
+        command.append(max(0, limit - 1))
+        return (try await client.send(command).array ?? []).compactMap(\.bytes)
+    }
+
     public func cachedValue(_ key: String) async throws -> [UInt8]? {
         try await client.send(["GET", keys.cache(key)]).bytes
     }

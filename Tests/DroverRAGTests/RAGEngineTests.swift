@@ -89,6 +89,21 @@ struct RAGEngineTests {
         #expect(first.counters.snapshot.l1Hits == 1)
     }
 
+    @Test("a new worker warms its L1 with the most-asked queries")
+    func warmUp() async throws {
+        let store = InMemoryRAGStore()
+        let busy = RAGEngine(store: store)
+        _ = try await index(busy, documents(Self.corpus))
+        for _ in 0..<3 { _ = try await busy.search(RAGQuery(text: "copy files", caller: RAGCaller(userID: "u1"))) }
+        _ = try await busy.ask(RAGQuery(text: "system time"), deadline: .now + .seconds(5))
+        let fresh = RAGEngine(store: store)
+        #expect(await fresh.warmUp(limit: 10) == 2)
+        let before = fresh.counters.snapshot.l1Hits
+        _ = try await fresh.search(RAGQuery(text: "copy files", caller: RAGCaller(userID: "u1")))
+        _ = try await fresh.ask(RAGQuery(text: "system time"), deadline: .now + .seconds(5))
+        #expect(fresh.counters.snapshot.l1Hits == before + 2)
+    }
+
     @Test("evaluate scores a small labelled set with known answers")
     func evaluateKnownSet() async throws {
         let engine = RAGEngine(store: InMemoryRAGStore())

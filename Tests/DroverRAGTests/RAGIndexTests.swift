@@ -66,8 +66,9 @@ struct RAGIndexTests {
         index.upsert(stored("other", ["files are listed by ls"]))
         let hits = search(index, "compress files with gzip")
         #expect(hits.first?.documentID == "both")
-        // RRF with k=60 and equal weights: first in both lists scores 2/61.
-        #expect(abs(hits[0].score - 2.0 / 61) < 1e-6)
+        // First in both lists scores (w_keyword + w_vector) / (k + 1).
+        let fusion = FusionWeights()
+        #expect(abs(hits[0].score - Double((fusion.keyword + fusion.vector) / (fusion.k + 1))) < 1e-6)
         #expect(hits.map(\.score) == hits.map(\.score).sorted(by: >))
     }
 
