@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns texts into fixed-length vectors. `hashing` is built in; an `openai` client plugs in here.
 ///
 /// Implementations must return `dimensions` floats per text, L2-normalised (the index ranks by
@@ -38,14 +40,22 @@ public struct HashingEmbedder: Embedder {
     public func vector(_ text: String) -> [Float] {
         var v = [Float](repeating: 0, count: dimensions)
         let tokens = tokenizer.tokens(text)
-        let d = UInt64(dimensions)
-        func add(_ h: UInt64, _ weight: Float) {
-            // Low bits pick the slot, the top bit the sign, so collisions cancel on average.
-            v[Int(h % d)] += (h >> 63) == 0 ? weight : -weight
-        }
+        // Counts first, then 1 + ln(count): a word repeated twenty times on a page should not
+        // outweigh twenty different words (what idf does for BM25, which a model-free vector lacks).
+        var unigrams: [UInt64: Float] = [:], bigrams: [UInt64: Float] = [:]
+        unigrams.reserveCapacity(tokens.count)
+        bigrams.reserveCapacity(tokens.count)
         for (i, t) in tokens.enumerated() {
-            add(t, 1)
-            if i > 0 { add(Tokenizer.mix(tokens[i - 1] &* 31 ^ t), bigramWeight) }
+            unigrams[t, default: 0] += 1
+            if i > 0 { bigrams[Tokenizer.mix(tokens[i - 1] &* 31 ^ t), default: 0] += 1 }
+        }
+        let d = UInt64(dimensions)
+        for (features, scale) in [(unigrams, Float(1)), (bigrams, bigramWeight)] {
+            for (h, count) in features {
+                let weight = scale * (count == 1 ? 1 : 1 + Float(Glibc.log(Double(count))))
+                // Low bits pick the slot, the top bit the sign, so collisions cancel on average.
+                v[Int(h % d)] += (h >> 63) == 0 ? weight : -weight
+            }
         }
         var norm: Float = 0
         for x in v { norm += x * x }
