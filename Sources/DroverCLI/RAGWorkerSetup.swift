@@ -12,14 +12,14 @@ struct RAGWorkerSetup: Sendable {
     let store: RedisRAGStore
     let redisOptions: RedisOptions
 
-    init(settings: DroverConfiguration, url: RedisURL, options: RedisOptions) {
+    init(settings: DroverConfiguration, url: RedisURL, options: RedisOptions, namespace: String) {
         var configuration = RAGConfiguration()
         configuration.l1Bytes = settings.cache.l1MB << 20
         configuration.embeddingsTTLSeconds = settings.cache.ttl.embeddingsS
         configuration.queriesTTLSeconds = settings.cache.ttl.queriesS
         configuration.answersTTLSeconds = settings.cache.ttl.answersS
         // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
-        store = RedisRAGStore(client: RedisClient(url: url, options: options))
+        store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
         engine = RAGEngine(store: store, configuration: configuration)
         redisOptions = options
     }

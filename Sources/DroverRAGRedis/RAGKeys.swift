@@ -3,7 +3,7 @@
 struct RAGKeys: Sendable {
     let prefix: String
 
-    init(prefix: String = "drover:{rag:index}:") {
+    init(prefix: String) {
         self.prefix = prefix
     }
 

@@ -8,10 +8,12 @@ public struct RedisRAGStore: RAGStore {
     public let client: RedisClient
     let keys: RAGKeys
 
-    /// - Parameter client: a client of its own is best; index writes are large and would delay the queue's calls.
-    public init(client: RedisClient, keyPrefix: String = "drover:{rag:index}:") {
+    /// - Parameters:
+    ///   - client: a client of its own is best; index writes are large and would delay the queue's calls.
+    ///   - namespace: the first part of every key, as the queue's (`drover` → `drover:{rag:index}:…`).
+    public init(client: RedisClient, namespace: String = "drover") {
         self.client = client
-        self.keys = RAGKeys(prefix: keyPrefix)
+        self.keys = RAGKeys(prefix: namespace + ":{rag:index}:")
     }
 
     /// The channel that carries a new index version after every change.
