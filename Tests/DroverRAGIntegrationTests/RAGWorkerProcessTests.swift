@@ -53,6 +53,19 @@ struct RAGWorkerProcessTests {
         #expect(evaluate.result?["recallAtK"] == .double(1))
         #expect(evaluate.result?["k"] == .int(10))
 
+        // Update one document; every later search, whichever worker takes it, sees the new text
+        // (both workers have the old result cached by now). `n` only defeats the queue's 5-second
+        // dedup of equal payloads; the pipeline ignores it, so the cache key is the same for all.
+        for n in 0..<4 { _ = try await runJob(queue, .search, .object(["query": .string("transfer data from a server"), "n": .int(n)])) }
+        let update = try await runJob(queue, .index, .object(["documents": documentsPayload([("curl", "curl now fetches data from a server over QUIC only.")])]))
+        #expect(update.result?["indexed"] == .int(1))
+        for n in 4..<8 {
+            let fresh = try await runJob(queue, .search, .object(["query": .string("transfer data from a server"), "n": .int(n)]))
+            let texts = (fresh.result?["hits"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }
+            #expect(texts.contains("curl now fetches data from a server over QUIC only."))
+            #expect(!texts.contains { $0.hasPrefix("curl transfers") })
+        }
+
         // Bad input fails the job at once, without retry, with the field named.
         let bad = try await runJob(queue, .search, .object(["query": .int(3)]))
         #expect(bad.status == .dead)
