@@ -72,6 +72,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The RAG pipeline: documents, chunker, embedders, index, search, answers, cache. Pure: no Redis, no processes.
+        .target(name: "DroverRAG", dependencies: ["DroverJSON", "DroverQueue"]),
+
+        // The RAG index and shared cache in Redis: every RAG key and script lives here.
+        .target(name: "DroverRAGRedis", dependencies: ["DroverRAG", "DroverRedis"]),
+
+        // The RAG job handlers (index/search/ask/batch/evaluate) over a RAGEngine.
+        .target(name: "DroverRAGHandlers", dependencies: ["DroverRAG", "DroverWorker", "DroverQueue"]),
+
+        // `drover bench rag`: the pipeline's speed, cache hit rates and retrieval quality, in-process.
+        .target(name: "DroverRAGBench", dependencies: ["DroverRAG", "DroverJSON"]),
+
         // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
         .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
 
@@ -96,7 +108,7 @@ let package = Package(
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
-            "DroverControl", "DroverControlSocket", "DroverSystemd",
+            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -116,6 +128,11 @@ let package = Package(
         ]),
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
         .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
+        .testTarget(name: "DroverRAGTests", dependencies: ["DroverRAG", "DroverJSON"]),
+        .testTarget(name: "DroverRAGIntegrationTests", dependencies: [
+            "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverWorker", "DroverQueue", "DroverRedis",
+            "DroverRedisQueue", "DroverTestSupport",
+        ]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
