@@ -58,7 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
     static let parentDeathSignal = Signal.sigusr1
 
     /// The handlers this build runs; a worker pulls only from queues it can serve.
-    static let handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
+    static var handlers: [JobType: any JobHandler] { HandlerRegistry.handlers }
 
     func parsedTypes() throws -> [JobType] {
         guard let queues else { return JobType.allCases.filter { Self.handlers[$0] != nil } }
