@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Puts a `DroverAPI` on a TCP socket with Hummingbird, until the task running it is cancelled.
 public struct HTTPServer: Sendable {
@@ -17,6 +18,9 @@ public struct HTTPServer: Sendable {
     }
 
     /// Serves until cancelled; `onListening` gets the bound port (useful with port 0).
+    ///
+    /// Cancelling shuts down gracefully: the socket stops accepting, and requests in flight
+    /// (sync waiters among them) are answered before `run` returns.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = Application(
             responder: APIResponder(api: api, bodyLimit: api.settings.bodyLimitBytes),
@@ -26,9 +30,17 @@ public struct HTTPServer: Sendable {
             },
             logger: logger
         )
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await api.run() }
-            try await app.run()
+            // Unstructured, so cancelling us does not cancel the server outright: the cancellation
+            // handler asks it to shut down gracefully instead.
+            let serving = Task { try await services.run() }
+            try await withTaskCancellationHandler {
+                try await serving.value
+            } onCancel: {
+                Task { await services.triggerGracefulShutdown() }
+            }
             group.cancelAll()
         }
     }
