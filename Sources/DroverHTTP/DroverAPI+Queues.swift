@@ -5,16 +5,7 @@ extension DroverAPI {
     /// `GET /api/rag/queue/status`: each queue's counts, each worker, and the desired worker count.
     func queueStatus() async -> APIResponse {
         do throws(APIError) {
-            var queues: [JSONValue] = []
-            for type in JobType.allCases {
-                let counts: QueueCounts
-                do {
-                    counts = try await queue.counts(of: type)
-                } catch {
-                    throw APIError(error)
-                }
-                queues.append(counts.json(name: type.queueName))
-            }
+            let queues = try await allCounts().map { $0.counts.json(name: $0.type.queueName) }
             let pool = await environment.poolStatus()
             metrics.recordPool(pool)
             return .json(200, .object([
@@ -31,6 +22,19 @@ extension DroverAPI {
         } catch {
             return APIResponse(error)
         }
+    }
+
+    /// Every queue's counts, in `JobType` order.
+    func allCounts() async throws(APIError) -> [(type: JobType, counts: QueueCounts)] {
+        var all: [(type: JobType, counts: QueueCounts)] = []
+        for type in JobType.allCases {
+            do {
+                all.append((type, try await queue.counts(of: type)))
+            } catch {
+                throw APIError(error)
+            }
+        }
+        return all
     }
 
     /// One worker in the shape DESIGN.md gives: `{id, pid, status, activeJobs, …, uptime, lastHeartbeat}`.
@@ -56,13 +60,7 @@ extension DroverAPI {
     func queueMetrics() async -> APIResponse {
         do throws(APIError) {
             var queues: [JSONValue] = []
-            for type in JobType.allCases {
-                let counts: QueueCounts
-                do {
-                    counts = try await queue.counts(of: type)
-                } catch {
-                    throw APIError(error)
-                }
+            for (type, counts) in try await allCounts() {
                 let latency = waiters.latency(of: type)
                 queues.append(.object([
                     "name": .string(type.queueName),
