@@ -59,6 +59,13 @@ public final class DroverAPI: Sendable {
         return response
     }
 
+    /// An answer given before the request reached routing (body too large, too many in flight),
+    /// counted like any other.
+    public func refuse(_ error: APIError) -> APIResponse {
+        metrics.recordRequest(route: "other", status: error.status, duration: .zero)
+        return APIResponse(error)
+    }
+
     private func route(_ request: APIRequest) async -> (String, APIResponse) {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         let method = request.method

@@ -54,18 +54,18 @@ struct APIResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard api.beginRequest() else {
-            return Self.response(APIResponse(APIError(
+            return Self.response(api.refuse(APIError(
                 status: 503, code: "busy", message: "too many requests in flight", retryAfterSeconds: 1)))
         }
         defer { api.endRequest() }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > bodyLimit {
-            return Self.response(Self.tooLarge(bodyLimit))
+            return Self.response(api.refuse(Self.tooLarge(bodyLimit)))
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: bodyLimit)
         } catch is NIOTooManyBytesError {
-            return Self.response(Self.tooLarge(bodyLimit))
+            return Self.response(api.refuse(Self.tooLarge(bodyLimit)))
         }
         let query = request.uri.query.map { APIRequest.split(target: "?" + $0).query } ?? [:]
         let answer = await api.respond(to: APIRequest(
@@ -74,8 +74,8 @@ struct APIResponder: HTTPResponder {
         return Self.response(answer)
     }
 
-    static func tooLarge(_ limit: Int) -> APIResponse {
-        APIResponse(APIError(status: 413, code: "body_too_large", message: "the body is larger than \(limit) bytes"))
+    static func tooLarge(_ limit: Int) -> APIError {
+        APIError(status: 413, code: "body_too_large", message: "the body is larger than \(limit) bytes")
     }
 
     static func response(_ answer: APIResponse) -> Response {
