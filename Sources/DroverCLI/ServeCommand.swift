@@ -86,8 +86,11 @@ struct ServeCommand: AsyncParsableCommand {
             watcher: watcher, logger: logger)
         let http: HTTPEndpoint
         do {
-            // Its own queue connections, so API traffic never waits behind the supervisor's requeues.
-            let apiQueue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: QueueConnectionOptions.redisOptions(for: settings))
+            // Its own queue connections, so API traffic never waits behind the supervisor's requeues;
+            // few reconnects, so a client hears 503 soon when Redis is gone.
+            var apiOptions = QueueConnectionOptions.redisOptions(for: settings)
+            apiOptions.reconnectAttempts = 2
+            let apiQueue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: apiOptions)
             http = try await HTTPEndpoint.start(
                 settings: settings, queue: apiQueue, poolStatus: { await supervisor.poolStatus(mode: settings.mode.rawValue) },
                 logger: logger)
