@@ -6,8 +6,9 @@
 /// `high` is admitted, and `high` is never refused. So `low` is refused first, and refusals grow
 /// step by step as the queue fills instead of all at once.
 ///
-/// The depth between two samples is the last sample plus what was admitted since, so a burst
-/// inside one second cannot overshoot the limits. The drain rate (jobs leaving the queue per
+/// The depth between two samples is the last sample plus what was admitted since, less what
+/// workers started since (the caller reports starts as it sees them), so a burst inside one second
+/// cannot overshoot the limits, and a fast pool is not refused for work it already took. The drain rate (jobs leaving the queue per
 /// second) is what was admitted minus how much the depth grew, smoothed; it sets `Retry-After`
 /// and the `estimatedWaitMs` of async answers. Time is an input, in milliseconds.
 public struct AdmissionPolicy: Sendable {
@@ -16,6 +17,8 @@ public struct AdmissionPolicy: Sendable {
     public private(set) var sampledDepth = 0
     /// Jobs admitted since the last sample.
     public private(set) var admittedSinceSample = 0
+    /// Jobs that left the queue for a worker since the last sample.
+    public private(set) var startedSinceSample = 0
     /// Jobs leaving the queue per second, smoothed; `nil` until two samples were taken.
     public private(set) var drainRatePerSecond: Double?
     private var lastSampleAtMs: Int64?
@@ -29,8 +32,13 @@ public struct AdmissionPolicy: Sendable {
         self.settings = settings
     }
 
-    /// The depth admission works with: the last sample plus what was admitted since.
-    public var estimatedDepth: Int { sampledDepth + admittedSinceSample }
+    /// The depth admission works with: the last sample, plus what was admitted since, less what started since.
+    public var estimatedDepth: Int { max(0, sampledDepth + admittedSinceSample - startedSinceSample) }
+
+    /// Records that `count` jobs left the queue for a worker (a job event said `active`).
+    public mutating func started(_ count: Int) {
+        startedSinceSample += count
+    }
 
     public var zone: AdmissionZone { Self.zone(of: estimatedDepth, settings) }
 
@@ -71,6 +79,7 @@ public struct AdmissionPolicy: Sendable {
         lastSampleAtMs = nowMs
         sampledDepth = max(0, depth)
         admittedSinceSample = 0
+        startedSinceSample = 0
         return (before, zone)
     }
 

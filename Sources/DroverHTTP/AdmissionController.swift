@@ -39,7 +39,12 @@ final class AdmissionController: Sendable {
         return state.withLock { $0.policy.admit(rank, nowMs: now) }
     }
 
-    /// The estimated depth (last sample plus admissions since).
+    /// Jobs that a worker started, as job events report them.
+    func started(_ count: Int) {
+        state.withLock { $0.policy.started(count) }
+    }
+
+    /// The estimated depth (last sample, plus admissions, less starts since).
     var estimatedDepth: Int { state.withLock { $0.policy.estimatedDepth } }
 
     var estimatedWaitMs: Int? { state.withLock { $0.policy.estimatedWaitMs } }

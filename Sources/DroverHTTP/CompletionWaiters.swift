@@ -51,10 +51,13 @@ final class CompletionWaiters: Sendable {
     private let state: Mutex<State>
     let limit: Int
     private let logger: Logger
+    /// Told of every job that a worker started: admission control counts them out of the depth.
+    private let onStarted: @Sendable (Int) -> Void
 
-    init(queue: any JobQueue, limit: Int, recentCapacity: Int = 16_384, logger: Logger) {
+    init(queue: any JobQueue, limit: Int, recentCapacity: Int = 16_384, logger: Logger, onStarted: @escaping @Sendable (Int) -> Void) {
         self.queue = queue
         self.limit = limit
+        self.onStarted = onStarted
         self.state = Mutex(State(recentCapacity: recentCapacity))
         self.logger = logger
     }
@@ -121,8 +124,12 @@ final class CompletionWaiters: Sendable {
                 state.withLock { $0.subscribed = true }
                 // Events between a drop and this subscription were missed: re-read those jobs.
                 await recheck(state.withLock { Array($0.waiters.keys) })
-                for await event in events where event.status.isFinal {
-                    deliver(event)
+                for await event in events {
+                    if event.status == .active {
+                        onStarted(1)
+                    } else if event.status.isFinal {
+                        deliver(event)
+                    }
                 }
             } catch {
                 logger.warning("job events unavailable; sync waiters fall back to reading records", metadata: ["error": "\(error)"])

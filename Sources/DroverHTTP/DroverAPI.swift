@@ -23,10 +23,11 @@ public final class DroverAPI: Sendable {
         self.logger = logger
         self.token = BearerToken(settings.authToken)
         self.batcher = EnqueueBatcher(queue: queue)
-        self.waiters = CompletionWaiters(queue: queue, limit: settings.maxSyncWaiters, logger: logger)
         self.metrics = APIMetrics()
-        self.admission = AdmissionController(
+        let admission = AdmissionController(
             queue: queue, settings: settings.admission, interval: settings.depthSampleInterval, metrics: metrics, logger: logger)
+        self.admission = admission
+        self.waiters = CompletionWaiters(queue: queue, limit: settings.maxSyncWaiters, logger: logger) { admission.started($0) }
     }
 
     /// Runs the background parts (the event subscription of sync waiters, depth sampling) until cancelled.

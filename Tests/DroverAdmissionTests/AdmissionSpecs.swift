@@ -107,3 +107,20 @@ struct AdmissionSpecs {
         #expect(policy.estimatedWaitMs == nil)
     }
 }
+
+@Suite("Admission control: depth between samples")
+struct AdmissionDepthSpecs {
+    @Test("jobs that workers started since the sample leave the estimated depth, so a fast pool is not refused")
+    func startedJobsLeaveTheDepth() {
+        var policy = AdmissionPolicy(settings: AdmissionSettings())
+        policy.sample(depth: 0, nowMs: 0)
+        // 10,000 sync jobs within one second, each started by a worker right after it was admitted.
+        for _ in 0..<10_000 {
+            #expect(policy.admit(.normal, nowMs: 500) == .admit)
+            policy.started(1)
+        }
+        #expect(policy.estimatedDepth == 0)
+        policy.started(5)
+        #expect(policy.estimatedDepth == 0)
+    }
+}
