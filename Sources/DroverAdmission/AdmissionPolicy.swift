@@ -35,6 +35,12 @@ public struct AdmissionPolicy: Sendable {
     /// The depth admission works with: the last sample, plus what was admitted since, less what started since.
     public var estimatedDepth: Int { max(0, sampledDepth + admittedSinceSample - startedSinceSample) }
 
+    /// Takes back one admission whose job did not join the queue (the queue answered with an
+    /// existing job, or the enqueue failed).
+    public mutating func withdraw() {
+        admittedSinceSample = max(0, admittedSinceSample - 1)
+    }
+
     /// Records that `count` jobs left the queue for a worker (a job event said `active`).
     public mutating func started(_ count: Int) {
         startedSinceSample += count

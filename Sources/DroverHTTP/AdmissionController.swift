@@ -39,6 +39,11 @@ final class AdmissionController: Sendable {
         return state.withLock { $0.policy.admit(rank, nowMs: now) }
     }
 
+    /// An admitted job that did not join the queue (a duplicate, or the enqueue failed).
+    func withdraw() {
+        state.withLock { $0.policy.withdraw() }
+    }
+
     /// Jobs that a worker started, as job events report them.
     func started(_ count: Int) {
         state.withLock { $0.policy.started(count) }
@@ -46,6 +51,9 @@ final class AdmissionController: Sendable {
 
     /// The estimated depth (last sample, plus admissions, less starts since).
     var estimatedDepth: Int { state.withLock { $0.policy.estimatedDepth } }
+
+    /// Admissions and starts counted since the last sample.
+    var sinceSample: (admitted: Int, started: Int) { state.withLock { ($0.policy.admittedSinceSample, $0.policy.startedSinceSample) } }
 
     var estimatedWaitMs: Int? { state.withLock { $0.policy.estimatedWaitMs } }
 

@@ -43,9 +43,14 @@ extension DroverAPI {
             do {
                 receipt = try await batcher.enqueue(job)
             } catch {
+                admission.withdraw()
                 throw APIError(error)
             }
-            if !receipt.duplicate { waiters.track(receipt.id, since: acceptedAt) }
+            if receipt.duplicate {
+                admission.withdraw()
+            } else {
+                waiters.track(receipt.id, since: acceptedAt)
+            }
             return ("submit_async", accepted(receipt))
         } catch {
             return ("submit_async", APIResponse(error))
@@ -59,9 +64,14 @@ extension DroverAPI {
             receipt = try await batcher.enqueue(job)
         } catch {
             waiters.release()
+            admission.withdraw()
             throw APIError(error)
         }
-        if !receipt.duplicate { waiters.track(receipt.id, since: acceptedAt) }
+        if receipt.duplicate {
+            admission.withdraw()
+        } else {
+            waiters.track(receipt.id, since: acceptedAt)
+        }
         metrics.recordWaiters(waiters.count + 1)
         guard let status = await waiters.wait(for: receipt.id, timeout: .milliseconds(waitMs)) else {
             // Out of time: the job goes on, and the client polls for it.

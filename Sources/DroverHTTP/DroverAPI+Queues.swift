@@ -16,6 +16,8 @@ extension DroverAPI {
                 "admission": .object([
                     "zone": .string(admission.zone.rawValue),
                     "depth": .int(admission.estimatedDepth),
+                    "admittedSinceSample": .int(admission.sinceSample.admitted),
+                    "startedSinceSample": .int(admission.sinceSample.started),
                     "drainRatePerSecond": admission.drainRatePerSecond.map(JSONValue.double) ?? .null,
                 ]),
             ]))

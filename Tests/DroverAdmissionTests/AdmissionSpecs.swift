@@ -124,3 +124,15 @@ struct AdmissionDepthSpecs {
         #expect(policy.estimatedDepth == 0)
     }
 }
+
+extension AdmissionDepthSpecs {
+    @Test("a withdrawn admission (a duplicate job) does not count toward the depth")
+    func withdrawnAdmissions() {
+        var policy = AdmissionPolicy(settings: AdmissionSettings())
+        policy.sample(depth: 10, nowMs: 0)
+        _ = policy.admit(.normal, nowMs: 1)
+        _ = policy.admit(.normal, nowMs: 1)
+        policy.withdraw()
+        #expect(policy.estimatedDepth == 11)
+    }
+}

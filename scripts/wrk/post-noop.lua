@@ -2,8 +2,9 @@
 -- be deduplicated into one job). MODE=sync|async picks ?mode=; default async.
 --   wrk -t2 -c64 -d10s -s scripts/wrk/post-noop.lua http://127.0.0.1:8080
 local counter = 0
-local thread_id = 0
 local threads = {}
+-- Set per thread by setup(); a global, because thread:set() writes the thread's globals.
+thread_id = 0
 local mode = os.getenv("MODE") or "async"
 local path = "/api/rag/noop?mode=" .. mode
 local headers = { ["Content-Type"] = "application/json" }
@@ -13,6 +14,10 @@ if token then headers["Authorization"] = "Bearer " .. token end
 function setup(thread)
   thread:set("thread_id", #threads + 1)
   table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(os.time() * 100 + thread_id)
 end
 
 function request()
