@@ -39,18 +39,7 @@ extension DroverAPI {
             if resolved == .sync, waiters.reserveSlot() {
                 return ("submit_sync", try await runSync(job, waitMs: waitMs, acceptedAt: acceptedAt))
             }
-            let receipt: EnqueueReceipt
-            do {
-                receipt = try await batcher.enqueue(job)
-            } catch {
-                admission.withdraw()
-                throw APIError(error)
-            }
-            if receipt.duplicate {
-                admission.withdraw()
-            } else {
-                waiters.track(receipt.id, since: acceptedAt)
-            }
+            let receipt = try await enqueueAdmitted(job, acceptedAt: acceptedAt)
             return ("submit_async", accepted(receipt))
         } catch {
             return ("submit_async", APIResponse(error))
@@ -61,16 +50,10 @@ extension DroverAPI {
     private func runSync(_ job: JobRequest, waitMs: Int, acceptedAt: ContinuousClock.Instant) async throws(APIError) -> APIResponse {
         let receipt: EnqueueReceipt
         do {
-            receipt = try await batcher.enqueue(job)
+            receipt = try await enqueueAdmitted(job, acceptedAt: acceptedAt)
         } catch {
             waiters.release()
-            admission.withdraw()
-            throw APIError(error)
-        }
-        if receipt.duplicate {
-            admission.withdraw()
-        } else {
-            waiters.track(receipt.id, since: acceptedAt)
+            throw error
         }
         metrics.recordWaiters(waiters.count + 1)
         guard let status = await waiters.wait(for: receipt.id, timeout: .milliseconds(waitMs)) else {
@@ -91,6 +74,24 @@ extension DroverAPI {
         if let error = record.error { body["error"] = .string(error) }
         if receipt.duplicate { body["duplicate"] = .bool(true) }
         return .json(200, .object(body))
+    }
+
+    /// Enqueues an admitted job in the next batch. A job that did not join the queue (a duplicate
+    /// of one already there, or a failed enqueue) gives its admission back; a new one is timed.
+    private func enqueueAdmitted(_ job: JobRequest, acceptedAt: ContinuousClock.Instant) async throws(APIError) -> EnqueueReceipt {
+        let receipt: EnqueueReceipt
+        do {
+            receipt = try await batcher.enqueue(job)
+        } catch {
+            admission.withdraw()
+            throw APIError(error)
+        }
+        if receipt.duplicate {
+            admission.withdraw()
+        } else {
+            waiters.track(receipt.id, since: acceptedAt)
+        }
+        return receipt
     }
 
     /// `202 {jobId, status: "queued", estimatedWaitMs}`.
