@@ -1,12 +1,13 @@
 -- wrk script: POST /api/rag/noop with a distinct body per request (equal bodies within 5 s would
--- be deduplicated into one job). MODE=sync|async picks ?mode=; default async.
+-- be deduplicated into one job). MODE=sync|async picks ?mode=; default async. TYPE=ask (or any job
+-- type) posts there instead; the body carries a "query", so ask and search accept it.
 --   wrk -t2 -c64 -d10s -s scripts/wrk/post-noop.lua http://127.0.0.1:8080
 local counter = 0
 local threads = {}
 -- Set per thread by setup(); a global, because thread:set() writes the thread's globals.
 thread_id = 0
 local mode = os.getenv("MODE") or "async"
-local path = "/api/rag/noop?mode=" .. mode
+local path = "/api/rag/" .. (os.getenv("TYPE") or "noop") .. "?mode=" .. mode
 local headers = { ["Content-Type"] = "application/json" }
 local token = os.getenv("TOKEN")
 if token then headers["Authorization"] = "Bearer " .. token end
@@ -22,7 +23,7 @@ end
 
 function request()
   counter = counter + 1
-  local body = '{"n":' .. counter .. ',"t":' .. thread_id .. ',"r":' .. math.random(1, 1000000000) .. '}'
+  local body = '{"query":"q","n":' .. counter .. ',"t":' .. thread_id .. ',"r":' .. math.random(1, 1000000000) .. '}'
   return wrk.format("POST", path, headers, body)
 end
 
