@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each behind its own module.
@@ -104,18 +109,34 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 
+        // Admission control: depth zones, priority buckets, drain-rate estimates. Pure: time is an input.
+        .target(name: "DroverAdmission"),
+
+        // The HTTP API over Hummingbird: job submission, sync waiters, health, readiness, /metrics.
+        // Sees the queue contract and snapshot types only, never supervisor internals.
+        .target(name: "DroverHTTP", dependencies: [
+            "DroverQueue", "DroverControl", "DroverAdmission",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+
         // The command line; the only place that bootstraps logging.
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
             "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
+            "DroverHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
         // Real-part helpers for tests: redis-server on a temp socket, drover processes.
-        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis"]),
+        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis", "DroverQueue", "DroverRedisQueue"]),
 
         .testTarget(name: "DroverQueueTests", dependencies: [
             "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
@@ -134,6 +155,10 @@ let package = Package(
             "DroverRedisQueue", "DroverTestSupport",
         ]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
+        .testTarget(name: "DroverAdmissionTests", dependencies: ["DroverAdmission"]),
+        .testTarget(name: "DroverHTTPTests", dependencies: [
+            "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
+        ]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DroverConfig
 import DroverEmbeddedRedis
+import DroverHTTP
 import DroverPosix
 import DroverRedis
 import DroverRedisQueue
@@ -44,8 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         LogSetup.bootstrap(level: Logger.Level(settings.logging.level))
         let logger = Logger(label: "drover.supervisor")
         guard settings.mode != .single else {
-            printError("drover serve: mode single runs jobs in-process behind the HTTP API, which this build does not have yet; use multi")
-            throw ExitCode(1)
+            Glibc.exit(await SingleModeServer.run(settings: settings, logger: logger))
         }
         let cores = SupervisorConfiguration.onlineProcessorCount()
         let watcher = try ChildWatcher()
@@ -85,10 +85,29 @@ struct ServeCommand: AsyncParsableCommand {
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),
             watcher: watcher, logger: logger)
+        let http: HTTPEndpoint
+        do {
+            // Its own queue connections, so API traffic never waits behind the supervisor's requeues;
+            // few reconnects, so a client hears 503 soon when Redis is gone.
+            var apiOptions = QueueConnectionOptions.redisOptions(for: settings)
+            apiOptions.reconnectAttempts = 2
+            let apiQueue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: apiOptions)
+            http = try await HTTPEndpoint.start(
+                settings: settings, queue: apiQueue, poolStatus: { await supervisor.poolStatus(mode: settings.mode.rawValue) },
+                logger: logger)
+        } catch {
+            printError("drover serve: http.listen \(settings.http.listen): \(error)")
+            await embedded?.stop()
+            throw ExitCode(1)
+        }
         let signals = SignalWatcher([SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU]) { number in
             switch number {
-            case SIGTERM: supervisor.deliver(.terminate)
-            case SIGINT: supervisor.deliver(.interrupt)
+            case SIGTERM:
+                http.beginDrain()
+                supervisor.deliver(.terminate)
+            case SIGINT:
+                http.beginDrain()
+                supervisor.deliver(.interrupt)
             case SIGHUP: supervisor.deliver(.hangup)
             case SIGTTIN: supervisor.deliver(.moreWorkers)
             case SIGTTOU: supervisor.deliver(.fewerWorkers)
@@ -103,6 +122,9 @@ struct ServeCommand: AsyncParsableCommand {
         ])
         let code = await supervisor.run()
         signals.cancel()
+        // The API closes only after the supervisor finished, so /readyz reports the drain throughout.
+        http.beginDrain()
+        await http.stop()
         admin.stop()
         // Redis started first and stops last, after every worker's leases went back.
         await embedded?.stop()

@@ -59,9 +59,9 @@ struct WorkerCommand: AsyncParsableCommand {
     static let parentDeathSignal = Signal.sigusr1
 
     /// The handlers this build runs; a worker pulls only from queues it can serve.
-    static let handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
+    static var handlers: [JobType: any JobHandler] { HandlerRegistry.handlers }
     /// Types served by handlers built at start-up, once Redis is known (the RAG pipeline).
-    static let handledTypes = Set(handlers.keys).union(RAGHandlers.types)
+    static let handledTypes = Set(HandlerRegistry.handlers.keys).union(RAGHandlers.types)
 
     func parsedTypes() throws -> [JobType] {
         guard let queues else { return JobType.allCases.filter { Self.handledTypes.contains($0) } }
