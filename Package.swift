@@ -100,8 +100,11 @@ let package = Package(
 
         // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
         .target(name: "DroverLoadTest", dependencies: [
-            "DroverHTTPClient", "DroverJSON",
+            "DroverHTTPClient", "DroverJSON", "DroverQueue",
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         // Job webhooks: the SSRF policy, one claimed delivery per job, retries with backoff.
@@ -143,6 +146,10 @@ let package = Package(
         ]),
         .testTarget(name: "DroverWebhookTests", dependencies: [
             "DroverWebhooks", "DroverHTTPClient", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+            "DroverJSON", .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",

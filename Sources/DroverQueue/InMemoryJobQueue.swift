@@ -23,6 +23,8 @@ public actor InMemoryJobQueue: JobQueue {
     var nextWaiterID = 0
     var subscribers: [Int: Subscriber] = [:]
     var nextSubscriberID = 0
+    /// `claimOnce` claims, made on first use (see InMemoryJobQueue+Claims.swift).
+    var claims: ExpiringIndex?
 
     public init(policy: QueuePolicy = .init()) {
         self.policy = policy
