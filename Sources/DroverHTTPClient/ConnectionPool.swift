@@ -19,7 +19,7 @@ final class ConnectionPool: Sendable {
 
     private struct Waiter {
         let id: Int
-        let continuation: CheckedContinuation<Grant, any Error>
+        let promise: EventLoopPromise<Grant>
     }
 
     private struct Host {
@@ -43,39 +43,43 @@ final class ConnectionPool: Sendable {
         self.maxIdlePerHost = max(0, maxIdlePerHost)
     }
 
-    /// Takes an idle connection or a free slot, waiting for one until `deadline` (on `eventLoop`'s clock).
-    func acquire(_ key: Key, deadline: NIODeadline, eventLoop: any EventLoop) async throws(HTTPClientError) -> Grant {
-        let immediate: Result<Grant, HTTPClientError>? = state.withLock { state in
+    /// Takes an idle connection or a free slot, waiting for one until `deadline`. The future is on
+    /// the idle connection's event loop, or on `eventLoop` for a slot or a wait.
+    func acquire(_ key: Key, deadline: NIODeadline, eventLoop: any EventLoop) -> EventLoopFuture<Grant> {
+        let decision: Result<Grant, HTTPClientError>? = state.withLock { state in
             guard !state.shutDown else { return .failure(Self.shutDownError) }
-            return Self.take(key, from: &state, maxPerHost: maxPerHost).map { .success($0) }
+            if let grant = Self.take(key, from: &state, maxPerHost: maxPerHost) { return .success(grant) }
+            return nil
         }
-        if let immediate { return try immediate.get() }
-        do {
-            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                let id: Int? = state.withLock { state in
-                    if state.shutDown {
-                        continuation.resume(throwing: Self.shutDownError)
-                        return nil
-                    }
-                    // A connection may have come back between the two locks.
-                    if let grant = Self.take(key, from: &state, maxPerHost: maxPerHost) {
-                        continuation.resume(returning: grant)
-                        return nil
-                    }
-                    let id = state.nextWaiterID
-                    state.nextWaiterID += 1
-                    state.hosts[key, default: Host()].waiters.append(Waiter(id: id, continuation: continuation))
-                    return id
-                }
-                if let id {
-                    eventLoop.scheduleTask(deadline: deadline) { self.timeOut(key, waiter: id) }
-                }
+        switch decision {
+        case .success(.connection(let channel)): return channel.eventLoop.makeSucceededFuture(.connection(channel))
+        case .success(.open): return eventLoop.makeSucceededFuture(.open)
+        case .failure(let error): return eventLoop.makeFailedFuture(error)
+        case nil: return wait(key, deadline: deadline, eventLoop: eventLoop)
+        }
+    }
+
+    private func wait(_ key: Key, deadline: NIODeadline, eventLoop: any EventLoop) -> EventLoopFuture<Grant> {
+        let promise = eventLoop.makePromise(of: Grant.self)
+        let id: Int? = state.withLock { state in
+            if state.shutDown {
+                promise.fail(Self.shutDownError)
+                return nil
             }
-        } catch let error as HTTPClientError {
-            throw error
-        } catch {
-            throw HTTPClientError(.connectionClosed, "\(error)")
+            // A connection may have come back between the two locks.
+            if let grant = Self.take(key, from: &state, maxPerHost: maxPerHost) {
+                promise.succeed(grant)
+                return nil
+            }
+            let id = state.nextWaiterID
+            state.nextWaiterID += 1
+            state.hosts[key, default: Host()].waiters.append(Waiter(id: id, promise: promise))
+            return id
         }
+        if let id {
+            eventLoop.scheduleTask(deadline: deadline) { self.timeOut(key, waiter: id) }
+        }
+        return promise.futureResult
     }
 
     private static func take(_ key: Key, from state: inout State, maxPerHost: Int) -> Grant? {
@@ -96,7 +100,7 @@ final class ConnectionPool: Sendable {
             guard let index = state.hosts[key]?.waiters.firstIndex(where: { $0.id == id }) else { return nil }
             return state.hosts[key]!.waiters.remove(at: index)
         }
-        waiter?.continuation.resume(throwing: HTTPClientError(
+        waiter?.promise.fail(HTTPClientError(
             .requestTimeout, "no connection to \(key.address):\(key.port) became free within the request timeout (\(maxPerHost) in use)"))
     }
 
@@ -122,7 +126,7 @@ final class ConnectionPool: Sendable {
             }
             return nil
         }
-        if let handOver { handOver.0.continuation.resume(returning: handOver.1) }
+        if let handOver { handOver.0.promise.succeed(handOver.1) }
         if let toClose, toClose.isActive { toClose.close(promise: nil) }
     }
 
@@ -142,7 +146,7 @@ final class ConnectionPool: Sendable {
             return (idle, waiters)
         }
         for channel in idle { channel.close(promise: nil) }
-        for waiter in waiters { waiter.continuation.resume(throwing: Self.shutDownError) }
+        for waiter in waiters { waiter.promise.fail(Self.shutDownError) }
     }
 
     /// Connections open now, idle or busy, per key: for tests and diagnostics.

@@ -37,17 +37,24 @@ public final class HTTPClient: Sendable {
 
     /// Sends `request` and reads the whole response, up to `request.maxResponseBytes` of body.
     public func send(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPResponse {
-        try await perform(request) { eventLoop in
-            let promise = eventLoop.makePromise(of: HTTPResponse.self)
-            return (.collect(promise, limit: request.maxResponseBytes), promise.futureResult)
-        }
+        try await Self.answer(execute(request))
     }
 
     /// Sends `request` and answers once the response head arrived; the body follows as a stream.
     public func stream(_ request: HTTPRequest) async throws(HTTPClientError) -> HTTPStreamingResponse {
-        try await perform(request) { eventLoop in
+        try await Self.answer(perform(request) { eventLoop in
             let promise = eventLoop.makePromise(of: HTTPStreamingResponse.self)
             return (.stream(promise), promise.futureResult)
+        })
+    }
+
+    /// `send` without Swift concurrency: the future fails with an `HTTPClientError`. Callbacks run
+    /// on the connection's event loop, so a caller that sends its next request from there stays on
+    /// one thread for the whole exchange: what a load generator needs.
+    public func execute(_ request: HTTPRequest) -> EventLoopFuture<HTTPResponse> {
+        perform(request) { eventLoop in
+            let promise = eventLoop.makePromise(of: HTTPResponse.self)
+            return (.collect(promise, limit: request.maxResponseBytes), promise.futureResult)
         }
     }
 
@@ -56,58 +63,83 @@ public final class HTTPClient: Sendable {
         pool.shutdown()
     }
 
+    private static func answer<Answer: Sendable>(_ future: EventLoopFuture<Answer>) async throws(HTTPClientError) -> Answer {
+        do {
+            return try await future.get()
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            throw HTTPClientError(.connectionClosed, "\(error)")
+        }
+    }
+
     private func perform<Answer: Sendable>(
         _ request: HTTPRequest,
-        _ makeSink: (any EventLoop) -> (HTTPExchange.Sink, EventLoopFuture<Answer>)
-    ) async throws(HTTPClientError) -> Answer {
+        _ makeSink: @escaping @Sendable (any EventLoop) -> (HTTPExchange.Sink, EventLoopFuture<Answer>)
+    ) -> EventLoopFuture<Answer> {
         let timeout = request.timeout ?? configuration.requestTimeout
-        let deadline = NIODeadline.now() + Self.timeAmount(timeout)
-        let key = ConnectionPool.Key(address: request.connectAddress ?? request.url.host, port: request.url.port)
-        let head = head(for: request)
-        let body = request.body.isEmpty ? nil : ByteBuffer(bytes: request.body)
-        var retried = false
-        while true {
-            let eventLoop = group.next()
-            let channel: any Channel
-            let reused: Bool
-            switch try await pool.acquire(key, deadline: deadline, eventLoop: eventLoop) {
-            case .connection(let idle):
-                channel = idle
-                reused = true
+        let exchange = PreparedExchange(
+            key: ConnectionPool.Key(address: request.connectAddress ?? request.url.host, port: request.url.port),
+            head: head(for: request), body: request.body.isEmpty ? nil : ByteBuffer(bytes: request.body),
+            deadline: NIODeadline.now() + Self.timeAmount(timeout), idempotent: request.isIdempotent)
+        return attempt(exchange, retried: false, makeSink)
+    }
+
+    /// What every attempt of one request shares.
+    private struct PreparedExchange: Sendable {
+        let key: ConnectionPool.Key
+        let head: HTTPRequestHead
+        let body: ByteBuffer?
+        let deadline: NIODeadline
+        let idempotent: Bool
+    }
+
+    private func attempt<Answer: Sendable>(
+        _ prepared: PreparedExchange, retried: Bool,
+        _ makeSink: @escaping @Sendable (any EventLoop) -> (HTTPExchange.Sink, EventLoopFuture<Answer>)
+    ) -> EventLoopFuture<Answer> {
+        let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let pool = self.pool
+        let key = prepared.key
+        return pool.acquire(key, deadline: prepared.deadline, eventLoop: eventLoop).flatMap { grant in
+            switch grant {
+            case .connection(let channel):
+                return Self.exchange(on: channel, prepared, pool: pool, makeSink).flatMapError { error in
+                    // A kept-alive connection the server closed just as it was reused: an idempotent
+                    // request goes once more, on a fresh connection.
+                    if !retried, prepared.idempotent, (error as? HTTPClientError)?.code == .connectionClosed,
+                       NIODeadline.now() < prepared.deadline {
+                        return self.attempt(prepared, retried: true, makeSink)
+                    }
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
             case .open:
-                do {
-                    channel = try await connect(key, deadline: deadline, eventLoop: eventLoop)
-                } catch {
-                    pool.release(key, nil, reusable: false)
-                    throw error
-                }
-                reused = false
-            }
-            let (sink, answer) = makeSink(channel.eventLoop)
-            let pool = self.pool
-            let exchange = HTTPExchange(head: head, body: body, deadline: deadline, sink: sink) { reusable in
-                pool.release(key, channel, reusable: reusable)
-            }
-            // The handler succeeds the write once it owns the exchange; a failed write never reached
-            // it (the channel was already torn down), so the exchange ends here.
-            channel.writeAndFlush(exchange).whenFailure { _ in
-                exchange.sink.fail(HTTPClientError(.connectionClosed, "the connection closed before the request was sent"))
-                exchange.finished(false)
-            }
-            do {
-                return try await answer.get()
-            } catch let error as HTTPClientError {
-                // A kept-alive connection the server closed just as it was reused: an idempotent
-                // request goes once more, on a fresh connection.
-                if reused, !retried, error.code == .connectionClosed, request.isIdempotent, NIODeadline.now() < deadline {
-                    retried = true
-                    continue
-                }
-                throw error
-            } catch {
-                throw HTTPClientError(.connectionClosed, "\(error)")
+                return self.connect(key, deadline: prepared.deadline, eventLoop: eventLoop)
+                    .flatMapError { error in
+                        pool.release(key, nil, reusable: false)
+                        return eventLoop.makeFailedFuture(error)
+                    }
+                    .flatMap { channel in Self.exchange(on: channel, prepared, pool: pool, makeSink) }
             }
         }
+    }
+
+    private static func exchange<Answer: Sendable>(
+        on channel: any Channel, _ prepared: PreparedExchange, pool: ConnectionPool,
+        _ makeSink: (any EventLoop) -> (HTTPExchange.Sink, EventLoopFuture<Answer>)
+    ) -> EventLoopFuture<Answer> {
+        let (sink, answer) = makeSink(channel.eventLoop)
+        let key = prepared.key
+        let exchange = HTTPExchange(head: prepared.head, body: prepared.body, deadline: prepared.deadline, sink: sink) { reusable in
+            pool.release(key, channel, reusable: reusable)
+        }
+        // The handler succeeds the write once it owns the exchange; a failed write never reached
+        // it (the channel was already torn down), so the exchange ends here.
+        channel.writeAndFlush(exchange).whenFailure { _ in
+            exchange.sink.fail(HTTPClientError(.connectionClosed, "the connection closed before the request was sent"))
+            exchange.finished(false)
+        }
+        return answer
     }
 
     private func head(for request: HTTPRequest) -> HTTPRequestHead {
@@ -126,7 +158,7 @@ public final class HTTPClient: Sendable {
         return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.url.target, headers: headers)
     }
 
-    private func connect(_ key: ConnectionPool.Key, deadline: NIODeadline, eventLoop: any EventLoop) async throws(HTTPClientError) -> any Channel {
+    private func connect(_ key: ConnectionPool.Key, deadline: NIODeadline, eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let remaining = deadline - NIODeadline.now()
         let connectTimeout = min(Self.timeAmount(configuration.connectTimeout), max(remaining, .milliseconds(1)))
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -139,12 +171,13 @@ public final class HTTPClient: Sendable {
                 }
             }
         let target = "\(key.address):\(key.port)"
-        do {
-            if let numeric = try? SocketAddress(ipAddress: key.address, port: key.port) {
-                return try await bootstrap.connect(to: numeric).get()
-            }
-            return try await bootstrap.connect(host: key.address, port: key.port).get()
-        } catch {
+        let connected: EventLoopFuture<any Channel>
+        if let numeric = try? SocketAddress(ipAddress: key.address, port: key.port) {
+            connected = bootstrap.connect(to: numeric)
+        } else {
+            connected = bootstrap.connect(host: key.address, port: key.port)
+        }
+        return connected.flatMapErrorThrowing { error in
             throw Self.connectError(error, target: target, timeout: connectTimeout)
         }
     }

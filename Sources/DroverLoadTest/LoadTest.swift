@@ -1,5 +1,7 @@
 import DroverHTTPClient
 import DroverQueue
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The load generator behind `drover loadtest`.
@@ -42,78 +44,99 @@ public struct LoadTest: Sendable {
         HTTPRequest(method: options.method, url: options.url, headers: options.headers, body: body.render(number))
     }
 
+    /// Each lane sends its next request from the callback of the last one, on that connection's
+    /// event loop: no thread switch per request, so the generator costs little of a shared machine.
     private func closedLoop(_ client: HTTPClient, start: ContinuousClock.Instant, clock: ContinuousClock) async -> LoadRecorder {
         let end = start + options.duration
-        let lanes = options.concurrency
-        return await withTaskGroup(of: LoadRecorder.self) { group in
-            for lane in 0..<lanes {
-                group.addTask {
-                    var recorder = LoadRecorder()
-                    var number = lane
-                    while clock.now < end {
-                        let sent = clock.now
-                        do throws(HTTPClientError) {
-                            let response = try await client.send(request(number))
-                            recorder.record(status: response.status, micros: (clock.now - sent).inMicroseconds)
-                        } catch {
-                            recorder.record(error)
-                        }
-                        number += lanes
-                    }
-                    return recorder
-                }
-            }
-            var total = LoadRecorder()
-            for await share in group { total.merge(share) }
-            return total
+        let lanes = (0..<options.concurrency).map { ClosedLoopLane(number: $0, step: options.concurrency) }
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let finished = lanes.map { lane in
+            let promise = eventLoop.makePromise(of: Void.self)
+            lane.run(client: client, request: request, clock: clock, end: end, done: promise)
+            return promise.futureResult
         }
+        _ = try? await EventLoopFuture.andAllComplete(finished, on: eventLoop).get()
+        var total = LoadRecorder()
+        for lane in lanes { total.merge(lane.recorder.withLock { $0 }) }
+        return total
     }
 
+    /// Starts each request at its scheduled time from one task; answers are recorded by callbacks.
     private func openLoop(_ client: HTTPClient, rate: Double, start: ContinuousClock.Instant, clock: ContinuousClock) async -> LoadRecorder {
         let end = start + options.duration
         let shared = OpenLoopState()
         let limit = options.concurrency
         let totalSeconds = options.duration.inSeconds
-        await withDiscardingTaskGroup { group in
-            var next = 0
-            var skipped = 0
-            while true {
-                let now = clock.now
-                guard now < end else { break }
-                // Every request whose time has come starts now, however late the loop woke.
-                let due = Int(min((now - start).inSeconds, totalSeconds) * rate) + 1
-                while next < due {
-                    let scheduled = start + .seconds(Double(next) / rate)
-                    let number = next
-                    next += 1
-                    guard shared.inFlight.load(ordering: .relaxed) < limit else {
-                        skipped += 1
-                        continue
-                    }
-                    shared.inFlight.add(1, ordering: .relaxed)
-                    group.addTask {
-                        let outcome: Result<HTTPResponse, HTTPClientError>
-                        do throws(HTTPClientError) {
-                            outcome = .success(try await client.send(request(number)))
-                        } catch {
-                            outcome = .failure(error)
-                        }
-                        let micros = (clock.now - scheduled).inMicroseconds
-                        shared.inFlight.subtract(1, ordering: .relaxed)
-                        shared.recorder.withLock { recorder in
-                            switch outcome {
-                            case .success(let response): recorder.record(status: response.status, micros: micros)
-                            case .failure(let error): recorder.record(error)
-                            }
-                        }
-                    }
+        var next = 0
+        var skipped = 0
+        while true {
+            let now = clock.now
+            guard now < end else { break }
+            // Every request whose time has come starts now, however late the loop woke.
+            let due = Int(min((now - start).inSeconds, totalSeconds) * rate) + 1
+            while next < due {
+                let scheduled = start + .seconds(Double(next) / rate)
+                let number = next
+                next += 1
+                guard shared.inFlight.load(ordering: .relaxed) < limit else {
+                    skipped += 1
+                    continue
                 }
-                let wake = min(start + .seconds(Double(next) / rate), end)
-                try? await Task.sleep(until: wake, tolerance: .microseconds(200), clock: clock)
+                shared.inFlight.add(1, ordering: .relaxed)
+                client.execute(request(number)).whenComplete { result in
+                    let micros = (clock.now - scheduled).inMicroseconds
+                    shared.recorder.withLock { $0.record(result, micros: micros) }
+                    shared.inFlight.subtract(1, ordering: .relaxed)
+                }
             }
-            shared.recorder.withLock { $0.skipped = skipped }
+            let wake = min(start + .seconds(Double(next) / rate), end)
+            try? await Task.sleep(until: wake, tolerance: .microseconds(200), clock: clock)
         }
-        return shared.recorder.withLock { $0 }
+        // Requests under way finish or time out; the client's timeout bounds this wait.
+        while shared.inFlight.load(ordering: .relaxed) > 0 {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return shared.recorder.withLock { recorder in
+            recorder.skipped = skipped
+            return recorder
+        }
+    }
+}
+
+/// One closed-loop connection's share of the load: its request numbers and what it saw.
+final class ClosedLoopLane: Sendable {
+    /// Written by one callback at a time (each runs after the last one's request was answered);
+    /// the lock is never contended and makes that visible to the compiler.
+    let recorder = Mutex(LoadRecorder())
+    private let nextNumber: Atomic<Int>
+    private let step: Int
+
+    init(number: Int, step: Int) {
+        self.nextNumber = Atomic(number)
+        self.step = step
+    }
+
+    func run(
+        client: HTTPClient, request: @escaping @Sendable (Int) -> HTTPRequest, clock: ContinuousClock,
+        end: ContinuousClock.Instant, done: EventLoopPromise<Void>
+    ) {
+        let sent = clock.now
+        guard sent < end else {
+            done.succeed(())
+            return
+        }
+        let number = nextNumber.add(step, ordering: .relaxed).oldValue
+        let future = client.execute(request(number))
+        future.whenComplete { result in
+            self.recorder.withLock { $0.record(result, micros: (clock.now - sent).inMicroseconds) }
+            if case .failure = result {
+                // A failure can come back at once (a refused connection); going round through the
+                // event loop keeps that from recursing down the stack.
+                future.eventLoop.execute { self.run(client: client, request: request, clock: clock, end: end, done: done) }
+            } else {
+                self.run(client: client, request: request, clock: clock, end: end, done: done)
+            }
+        }
     }
 }
 
