@@ -146,13 +146,14 @@ public final class HTTPClient: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(request.headers.count + 3)
         headers.add(name: "Host", value: request.url.hostHeader)
-        if !request.headers.contains(where: { $0.name.lowercased() == "user-agent" }) {
-            headers.add(name: "User-Agent", value: configuration.userAgent)
-        }
-        for header in request.headers where header.name.lowercased() != "content-length" && header.name.lowercased() != "host" {
+        var hasUserAgent = false
+        for header in request.headers {
+            if header.name.equalsIgnoringASCIICase("content-length") || header.name.equalsIgnoringASCIICase("host") { continue }
+            hasUserAgent = hasUserAgent || header.name.equalsIgnoringASCIICase("user-agent")
             headers.add(name: header.name, value: header.value)
         }
-        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
+        if !hasUserAgent { headers.add(name: "User-Agent", value: configuration.userAgent) }
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
             headers.add(name: "Content-Length", value: String(request.body.count))
         }
         return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: request.url.target, headers: headers)

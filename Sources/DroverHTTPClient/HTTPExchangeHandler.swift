@@ -86,7 +86,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             let reusable = end(head)
             exchange.finished(reusable)
             if case .collect(let promise, _) = exchange.sink {
-                promise.succeed(HTTPResponse(status: Int(head.status.code), headers: Self.headers(head), body: Array(buffer: buffer)))
+                promise.succeed(HTTPResponse(status: Int(head.status.code), fields: head.headers, body: Array(buffer: buffer)))
             }
         case (.end, .streaming(let exchange, let head, let source)):
             let reusable = end(head)

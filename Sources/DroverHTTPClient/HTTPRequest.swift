@@ -54,3 +54,11 @@ public struct HTTPRequest: Sendable, Hashable {
     /// Whether sending it twice has the effect of sending it once (RFC 9110 §9.2.2).
     var isIdempotent: Bool { ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method) }
 }
+
+extension String {
+    /// Compares ASCII letters without regard to case, without allocating (header names are ASCII).
+    func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
+        guard utf8.count == lowercase.utf8.count else { return false }
+        return zip(utf8, lowercase.utf8).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
+    }
+}

@@ -1,20 +1,30 @@
+import NIOHTTP1
+
 /// A complete response: status, headers and the whole body.
-public struct HTTPResponse: Sendable, Hashable {
+public struct HTTPResponse: Sendable {
     public var status: Int
-    public var headers: [HTTPHeader]
     public var body: [UInt8]
+    /// Kept as NIO read them: converting them costs allocations that most callers never need.
+    let fields: HTTPHeaders
 
     public init(status: Int, headers: [HTTPHeader], body: [UInt8]) {
+        self.init(status: status, fields: HTTPHeaders(headers.map { ($0.name, $0.value) }), body: body)
+    }
+
+    init(status: Int, fields: HTTPHeaders, body: [UInt8]) {
         self.status = status
-        self.headers = headers
+        self.fields = fields
         self.body = body
     }
+
+    /// Every header line, in order.
+    public var headers: [HTTPHeader] { fields.map { HTTPHeader($0.name, $0.value) } }
 
     /// The body as UTF-8 text (invalid bytes replaced).
     public var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The first value of header `name`, matched without regard to case.
-    public func header(_ name: String) -> String? { headers.first(named: name) }
+    public func header(_ name: String) -> String? { fields.first(name: name) }
 }
 
 /// A response whose body arrives as it is read: the way to consume a long or endless stream.
