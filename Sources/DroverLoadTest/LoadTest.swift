@@ -61,45 +61,70 @@ public struct LoadTest: Sendable {
         return total
     }
 
-    /// Starts each request at its scheduled time from one task; answers are recorded by callbacks.
+    /// Starts each request at its scheduled time from a 1 ms tick on every event loop (loop `i` of
+    /// `L` takes requests `i, i+L, …`), so that requests leave from the thread that owns their
+    /// connection; answers are recorded by callbacks. A request starts up to a tick late, and that
+    /// delay counts in its latency.
     private func openLoop(_ client: HTTPClient, rate: Double, start: ContinuousClock.Instant, clock: ContinuousClock) async -> LoadRecorder {
         let end = start + options.duration
         let shared = OpenLoopState()
         let limit = options.concurrency
         let totalSeconds = options.duration.inSeconds
-        var next = 0
-        var skipped = 0
-        while true {
-            let now = clock.now
-            guard now < end else { break }
-            // Every request whose time has come starts now, however late the loop woke.
-            let due = Int(min((now - start).inSeconds, totalSeconds) * rate) + 1
-            while next < due {
-                let scheduled = start + .seconds(Double(next) / rate)
-                let number = next
-                next += 1
-                guard shared.inFlight.load(ordering: .relaxed) < limit else {
-                    skipped += 1
-                    continue
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let finished = loops.enumerated().map { index, eventLoop in
+            let done = eventLoop.makePromise(of: Void.self)
+            let ticker = OpenLoopTicker(first: index, step: loops.count)
+            eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { task in
+                let now = clock.now
+                let due = Int(min((now - start).inSeconds, totalSeconds) * rate) + 1
+                while let number = ticker.take(below: due) {
+                    guard shared.inFlight.load(ordering: .relaxed) < limit else {
+                        shared.skipped.add(1, ordering: .relaxed)
+                        continue
+                    }
+                    let scheduled = start + .seconds(Double(number) / rate)
+                    shared.inFlight.add(1, ordering: .relaxed)
+                    client.execute(request(number)).whenComplete { result in
+                        let micros = (clock.now - scheduled).inMicroseconds
+                        shared.recorder.withLock { $0.record(result, micros: micros) }
+                        shared.inFlight.subtract(1, ordering: .relaxed)
+                    }
                 }
-                shared.inFlight.add(1, ordering: .relaxed)
-                client.execute(request(number)).whenComplete { result in
-                    let micros = (clock.now - scheduled).inMicroseconds
-                    shared.recorder.withLock { $0.record(result, micros: micros) }
-                    shared.inFlight.subtract(1, ordering: .relaxed)
+                if now >= end {
+                    task.cancel()
+                    done.succeed(())
                 }
             }
-            let wake = min(start + .seconds(Double(next) / rate), end)
-            try? await Task.sleep(until: wake, tolerance: .microseconds(200), clock: clock)
+            return done.futureResult
         }
+        _ = try? await EventLoopFuture.andAllComplete(finished, on: loops[0]).get()
         // Requests under way finish or time out; the client's timeout bounds this wait.
         while shared.inFlight.load(ordering: .relaxed) > 0 {
             try? await Task.sleep(for: .milliseconds(1))
         }
         return shared.recorder.withLock { recorder in
-            recorder.skipped = skipped
+            recorder.skipped = shared.skipped.load(ordering: .relaxed)
             return recorder
         }
+    }
+}
+
+/// The request numbers one event loop's tick starts: `first`, `first + step`, …
+final class OpenLoopTicker: Sendable {
+    private let next: Atomic<Int>
+    private let step: Int
+
+    init(first: Int, step: Int) {
+        self.next = Atomic(first)
+        self.step = step
+    }
+
+    /// The next number if it is below `due`, moving on past it.
+    func take(below due: Int) -> Int? {
+        let number = next.load(ordering: .relaxed)
+        guard number < due else { return nil }
+        next.store(number + step, ordering: .relaxed)
+        return number
     }
 }
 
@@ -144,6 +169,7 @@ final class ClosedLoopLane: Sendable {
 final class OpenLoopState: Sendable {
     let recorder = Mutex(LoadRecorder())
     let inFlight = Atomic<Int>(0)
+    let skipped = Atomic<Int>(0)
 }
 
 /// A body with `{{n}}` markers, split once so that each request's body is a cheap concatenation.
