@@ -92,6 +92,9 @@ final class HTTPExchangeHandler: ChannelDuplexHandler {
             let reusable = end(head)
             exchange.finished(reusable)
             source.finish()
+        case (.end, .awaitingHead):
+            // The end of an interim (1xx) answer: the real one is still to come.
+            break
         case (_, .closed):
             break
         case (let part, _):

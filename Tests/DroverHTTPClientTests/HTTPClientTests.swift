@@ -58,6 +58,13 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("an interim 100 answer is skipped for the final one")
+    func skipsInterimAnswers() async throws {
+        try await withServer { server, client async throws in
+            #expect(try await fetch(client, server.url("/continue")).text == "final")
+        }
+    }
+
     @Test("sequential requests reuse one kept-alive connection")
     func reusesConnection() async throws {
         try await withServer { server, client async throws in
@@ -82,6 +89,21 @@ struct HTTPClientTests {
             }
             #expect(server.acceptedConnections <= 3)
             #expect(server.requests == 30)
+        }
+    }
+
+    @Test("a request that waits for a busy connection past its timeout gives requestTimeout")
+    func waitsForAConnectionWithinTheTimeout() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.maxConnectionsPerHost = 1
+        try await withServer(configuration) { server, client async throws in
+            let holder = Task { try await fetch(client, server.url("/slow?ms=1500")) }
+            #expect(await eventually { server.requests == 1 })
+            var waiting = try HTTPRequest(url: server.url("/ok"))
+            waiting.timeout = .milliseconds(200)
+            await expectError(.requestTimeout) { _ = try await client.send(waiting) }
+            #expect(try await holder.value.text == "slow")
+            #expect(server.acceptedConnections == 1)
         }
     }
 
