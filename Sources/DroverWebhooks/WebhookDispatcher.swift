@@ -52,19 +52,51 @@ public final class WebhookDispatcher: Sendable {
 
     /// Delivers webhooks for finished jobs until the task is cancelled or the event stream ends;
     /// `onSubscribed` runs once events are being received.
+    ///
+    /// Most finished jobs have no webhook, so events are taken in batches and their URLs looked up
+    /// in one round trip (`webhooks(of:)`); only a job with a URL costs a delivery task.
     public func run(onSubscribed: @Sendable () -> Void = {}) async throws(JobQueueError) {
         let events = try await queue.events(of: JobType.allCases)
         onSubscribed()
+        let inbox = EventInbox()
         await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for await event in events where event.status == .completed || event.status == .dead {
-                if running >= settings.maxConcurrentDeliveries {
-                    await group.next()
-                    running -= 1
+            group.addTask {
+                for await event in events where event.status == .completed || event.status == .dead {
+                    inbox.post(event)
                 }
-                running += 1
-                group.addTask { _ = await self.deliver(event) }
+                inbox.close()
             }
+            var running = 0
+            var bell = inbox.doorbell.makeAsyncIterator()
+            while true {
+                let (events, closed) = inbox.takeAll()
+                if events.isEmpty {
+                    if closed { break }
+                    _ = await bell.next()
+                    continue
+                }
+                for start in stride(from: 0, to: events.count, by: 512) {
+                    let batch = Array(events[start..<min(start + 512, events.count)])
+                    let hooks: [String?]
+                    do {
+                        hooks = try await queue.webhooks(of: batch.map(\.id))
+                    } catch {
+                        logger.warning("cannot look up webhooks; these jobs' webhooks are not called", metadata: [
+                            "jobs": "\(batch.count)", "error": "\(error)",
+                        ])
+                        continue
+                    }
+                    for (event, hook) in zip(batch, hooks) where hook != nil {
+                        if running >= settings.maxConcurrentDeliveries {
+                            await group.next()
+                            running -= 1
+                        }
+                        running += 1
+                        group.addTask { _ = await self.deliver(event) }
+                    }
+                }
+            }
+            // Deliveries under way finish (a cancelled run cancels them with it).
         }
     }
 

@@ -73,6 +73,26 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test("among many finished jobs, only those with a webhook are called, each once")
+    func callsOnlyHookedJobs() async throws {
+        try await withFixture { _, queue, receiver in
+            let dispatcher = WebhookDispatcher(queue: queue, settings: settings(), logger: Logger(label: "test"))
+            let subscribed = Mutex(false)
+            let running = Task { try await dispatcher.run { subscribed.withLock { $0 = true } } }
+            #expect(await eventually { subscribed.withLock { $0 } })
+            var hooked: Set<String> = []
+            for index in 0..<30 {
+                let id = try await finishJob(queue, webhook: index % 10 == 3 ? receiver.url("/hook/\(index)") : nil)
+                if index % 10 == 3 { hooked.insert(id.rawValue) }
+            }
+            #expect(await eventually { receiver.calls.count == 3 })
+            running.cancel()
+            await dispatcher.shutdown()
+            #expect(Set(receiver.calls.compactMap { $0.headers["x-drover-job-id"] }) == hooked)
+            #expect(receiver.calls.count == 3)
+        }
+    }
+
     @Test("a receiver that first answers 500 gets the same body again, after a backoff")
     func retriesAfterServerErrors() async throws {
         try await withFixture(answering: [500, 503]) { _, queue, receiver in
