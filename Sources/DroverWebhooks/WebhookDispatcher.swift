@@ -58,6 +58,13 @@ public final class WebhookDispatcher: Sendable {
     public func run(onSubscribed: @Sendable () -> Void = {}) async throws(JobQueueError) {
         let events = try await queue.events(of: JobType.allCases)
         onSubscribed()
+        await run(events: events)
+    }
+
+    /// Delivers webhooks for the finished jobs among `events` until the stream ends: for a process
+    /// that already follows the queue's events (the HTTP server's sync waiters) and fans them out,
+    /// so that one subscription serves both.
+    public func run(events: AsyncStream<JobEvent>) async {
         let inbox = EventInbox()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
