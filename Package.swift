@@ -124,12 +124,35 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
 
+        // An HTTP/1.1 client on SwiftNIO: pooled keep-alive connections, timeouts, streamed bodies. No TLS.
+        .target(name: "DroverHTTPClient", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
+        .target(name: "DroverLoadTest", dependencies: [
+            "DroverHTTPClient", "DroverJSON", "DroverQueue",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // Job webhooks: the SSRF policy, one claimed delivery per job, retries with backoff.
+        .target(name: "DroverWebhooks", dependencies: [
+            "DroverHTTPClient", "DroverQueue", "DroverJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The command line; the only place that bootstraps logging.
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
             "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
             "DroverHTTP",
+            "DroverLoadTest", "DroverWebhooks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -160,6 +183,18 @@ let package = Package(
             "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
         ]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
+        .testTarget(name: "DroverHTTPClientTests", dependencies: [
+            "DroverHTTPClient", "DroverLoadTest",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "DroverWebhookTests", dependencies: [
+            "DroverWebhooks", "DroverHTTPClient", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+            "DroverJSON", .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
         ]),

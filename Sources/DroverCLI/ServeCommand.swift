@@ -117,10 +117,12 @@ struct ServeCommand: AsyncParsableCommand {
         let admin = try AdminEndpoint.start(
             path: AdminEndpoint.socketPath(for: settings), supervisor: supervisor, queue: queue,
             mode: settings.mode.rawValue, logger: logger)
+        let webhooks = Self.startWebhooks(url: url, settings: settings, options: redisOptions, logger: logger)
         logger.info("supervisor starting", metadata: [
             "pid": "\(getpid())", "redis": "\(url)", "workers": "\(supervisorSettings.desiredWorkers)",
         ])
         let code = await supervisor.run()
+        webhooks.cancel()
         signals.cancel()
         // The API closes only after the supervisor finished, so /readyz reports the drain throughout.
         http.beginDrain()
