@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries, each behind its own module.
@@ -72,6 +77,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The RAG pipeline: documents, chunker, embedders, index, search, answers, cache. Pure: no Redis, no processes.
+        .target(name: "DroverRAG", dependencies: ["DroverJSON", "DroverQueue"]),
+
+        // The RAG index and shared cache in Redis: every RAG key and script lives here.
+        .target(name: "DroverRAGRedis", dependencies: ["DroverRAG", "DroverRedis"]),
+
+        // The RAG job handlers (index/search/ask/batch/evaluate) over a RAGEngine.
+        .target(name: "DroverRAGHandlers", dependencies: ["DroverRAG", "DroverWorker", "DroverQueue"]),
+
+        // `drover bench rag`: the pipeline's speed, cache hit rates and retrieval quality, in-process.
+        .target(name: "DroverRAGBench", dependencies: ["DroverRAG", "DroverJSON"]),
+
         // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
         .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
 
@@ -95,18 +112,57 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 
+        // Admission control: depth zones, priority buckets, drain-rate estimates. Pure: time is an input.
+        .target(name: "DroverAdmission"),
+
+        // The HTTP API over Hummingbird: job submission, sync waiters, health, readiness, /metrics.
+        // Sees the queue contract and snapshot types only, never supervisor internals.
+        .target(name: "DroverHTTP", dependencies: [
+            "DroverQueue", "DroverControl", "DroverAdmission",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+
+        // An HTTP/1.1 client on SwiftNIO: pooled keep-alive connections, timeouts, streamed bodies. No TLS.
+        .target(name: "DroverHTTPClient", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
+        .target(name: "DroverLoadTest", dependencies: [
+            "DroverHTTPClient", "DroverJSON", "DroverQueue",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // Job webhooks: the SSRF policy, one claimed delivery per job, retries with backoff.
+        .target(name: "DroverWebhooks", dependencies: [
+            "DroverHTTPClient", "DroverQueue", "DroverJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The command line; the only place that bootstraps logging.
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
-            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRegistry",
+            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
+            "DroverHTTP",
+            "DroverLoadTest", "DroverWebhooks", "DroverRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
         // Real-part helpers for tests: redis-server on a temp socket, drover processes.
-        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis"]),
+        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis", "DroverQueue", "DroverRedisQueue"]),
 
         .testTarget(name: "DroverQueueTests", dependencies: [
             "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
@@ -119,8 +175,29 @@ let package = Package(
         ]),
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
         .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
+        .testTarget(name: "DroverRAGTests", dependencies: ["DroverRAG", "DroverJSON"]),
+        .testTarget(name: "DroverRAGIntegrationTests", dependencies: [
+            "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverWorker", "DroverQueue", "DroverRedis",
+            "DroverRedisQueue", "DroverTestSupport",
+        ]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
+        .testTarget(name: "DroverAdmissionTests", dependencies: ["DroverAdmission"]),
+        .testTarget(name: "DroverHTTPTests", dependencies: [
+            "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
+        ]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
+        .testTarget(name: "DroverHTTPClientTests", dependencies: [
+            "DroverHTTPClient", "DroverLoadTest",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "DroverWebhookTests", dependencies: [
+            "DroverWebhooks", "DroverHTTPClient", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+            "DroverJSON", .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
             "DroverControlSocket",

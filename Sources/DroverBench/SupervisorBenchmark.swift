@@ -84,6 +84,8 @@ public struct SupervisorBenchmark: Sendable {
             // Every kill here is deliberate: measure replacement, not crash-loop throttling.
             "DROVER_SUPERVISOR_RESTART_INTENSITY=100000",
             "DROVER_SUPERVISOR_SPARE_WORKERS=\(options.spares)",
+            // Any free port: a benchmark must not collide with a server on the default 8080.
+            "DROVER_HTTP_LISTEN=127.0.0.1:0",
         ]
         let log = open(directory + "/serve.log", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)

@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Drover on this machine.",
-        subcommands: [Queue.self, Supervisor.self]
+        subcommands: [Queue.self, Supervisor.self, RAG.self]
     )
 
     /// `drover bench supervisor`: replacement, hang detection, scaling and idle cost of a real pool.

@@ -26,12 +26,9 @@ enum NDJSONJobFile {
                 throw ValidationError("\(path):\(lineNumber): line is longer than \(maxLineBytes) bytes")
             }
             do {
-                let body = try JSONValue(parsing: Array(line))
-                requests.append(try JobRequest(body: body))
-            } catch let error as JobQueueError {
-                throw ValidationError("\(path):\(lineNumber): \(error.message)")
+                requests.append(try JobRequest(json: line, maxBytes: maxLineBytes))
             } catch {
-                throw ValidationError("\(path):\(lineNumber): \(error)")
+                throw ValidationError("\(path):\(lineNumber): \(error.message)")
             }
         }
         guard !requests.isEmpty else { throw ValidationError("\(path) holds no jobs") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DroverConfig
 import DroverEmbeddedRedis
+import DroverHTTP
 import DroverPosix
 import DroverRedis
 import DroverRedisQueue
@@ -45,8 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         LogSetup.bootstrap(level: Logger.Level(settings.logging.level))
         let logger = Logger(label: "drover.supervisor")
         guard settings.mode != .single else {
-            printError("drover serve: mode single runs jobs in-process behind the HTTP API, which this build does not have yet; use multi")
-            throw ExitCode(1)
+            Glibc.exit(await SingleModeServer.run(settings: settings, logger: logger))
         }
         let cores = SupervisorConfiguration.onlineProcessorCount()
         let watcher = try ChildWatcher()
@@ -91,10 +91,29 @@ struct ServeCommand: AsyncParsableCommand {
             policy: SupervisorPolicy(settings, cores: cores), settings: supervisorSettings, queue: queue,
             notifier: notifier, reloader: ConfigurationReloader(file: file, overrides: overrides, cores: cores),
             watcher: watcher, logger: logger)
+        let http: HTTPEndpoint
+        do {
+            // Its own queue connections, so API traffic never waits behind the supervisor's requeues;
+            // few reconnects, so a client hears 503 soon when Redis is gone.
+            var apiOptions = QueueConnectionOptions.redisOptions(for: settings)
+            apiOptions.reconnectAttempts = 2
+            let apiQueue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: apiOptions)
+            http = try await HTTPEndpoint.start(
+                settings: settings, queue: apiQueue, poolStatus: { await supervisor.poolStatus(mode: settings.mode.rawValue) },
+                logger: logger)
+        } catch {
+            printError("drover serve: http.listen \(settings.http.listen): \(error)")
+            await embedded?.stop()
+            throw ExitCode(1)
+        }
         let signals = SignalWatcher([SIGTERM, SIGINT, SIGHUP, SIGTTIN, SIGTTOU]) { number in
             switch number {
-            case SIGTERM: supervisor.deliver(.terminate)
-            case SIGINT: supervisor.deliver(.interrupt)
+            case SIGTERM:
+                http.beginDrain()
+                supervisor.deliver(.terminate)
+            case SIGINT:
+                http.beginDrain()
+                supervisor.deliver(.interrupt)
             case SIGHUP: supervisor.deliver(.hangup)
             case SIGTTIN: supervisor.deliver(.moreWorkers)
             case SIGTTOU: supervisor.deliver(.fewerWorkers)
@@ -104,11 +123,16 @@ struct ServeCommand: AsyncParsableCommand {
         let admin = try AdminEndpoint.start(
             path: AdminEndpoint.socketPath(for: settings), supervisor: supervisor, queue: queue,
             mode: settings.mode.rawValue, logger: logger)
+        let webhooks = Self.startWebhooks(url: url, settings: settings, options: redisOptions, logger: logger)
         logger.info("supervisor starting", metadata: [
             "pid": "\(getpid())", "redis": "\(url)", "workers": "\(supervisorSettings.desiredWorkers)",
         ])
         let code = await supervisor.run()
+        webhooks.cancel()
         signals.cancel()
+        // The API closes only after the supervisor finished, so /readyz reports the drain throughout.
+        http.beginDrain()
+        await http.stop()
         admin.stop()
         // Redis started first and stops last, after every worker's leases went back.
         await embedded?.stop()

@@ -3,6 +3,7 @@ import DroverConfig
 import DroverControl
 import DroverPosix
 import DroverQueue
+import DroverRAGHandlers
 import DroverRedis
 import DroverSupervisorCore
 import DroverWorker
@@ -58,16 +59,18 @@ struct WorkerCommand: AsyncParsableCommand {
     static let parentDeathSignal = Signal.sigusr1
 
     /// The handlers this build runs; a worker pulls only from queues it can serve.
-    static let handlers: [JobType: any JobHandler] = [.noop: NoopHandler()]
+    static var handlers: [JobType: any JobHandler] { HandlerRegistry.handlers }
+    /// Types served by handlers built at start-up, once Redis is known (the RAG pipeline).
+    static let handledTypes = Set(HandlerRegistry.handlers.keys).union(RAGHandlers.types)
 
     func parsedTypes() throws -> [JobType] {
-        guard let queues else { return JobType.allCases.filter { Self.handlers[$0] != nil } }
+        guard let queues else { return JobType.allCases.filter { Self.handledTypes.contains($0) } }
         var types: [JobType] = []
         for name in queues.split(separator: ",").map({ String($0).trimmingCharacters(in: .whitespaces) }) {
             guard let type = JobType(queueName: name) ?? JobType(rawValue: name) else {
                 throw ValidationError("--queues: unknown queue \(name.debugDescription); known: \(JobType.allCases.map(\.queueName).joined(separator: ", "))")
             }
-            guard Self.handlers[type] != nil else {
+            guard Self.handledTypes.contains(type) else {
                 throw ValidationError("--queues: this build has no handler for \(name) yet")
             }
             types.append(type)
@@ -114,7 +117,11 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.error("cannot reach redis at boot", metadata: ["error": "\(error)"])
             throw ExitCode(WorkerExitCode.bootFailed.rawValue)
         }
-        let runner = JobRunner(queue: queue, handlers: Self.handlers, configuration: configuration, logger: logger)
+        let rag = RAGWorkerSetup(settings: settings, url: try QueueConnectionOptions.redisURL(for: settings),
+                                 options: QueueConnectionOptions.redisOptions(for: settings),
+                                 namespace: connection.namespace)
+        let handlers = Self.handlers.merging(rag.handlers) { noop, _ in noop }
+        let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
         let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)
         let signals = SignalWatcher([SIGTERM, SIGINT, Self.parentDeathSignal.rawValue]) { number in
             if number == Self.parentDeathSignal.rawValue {
@@ -133,17 +140,22 @@ struct WorkerCommand: AsyncParsableCommand {
             "concurrency": "\(concurrency)", "queues": "\(configuration.types.map(\.queueName).joined(separator: ","))",
             "supervised": "\(session != nil)", "standby": "\(standby)",
         ])
-        if standby {
-            // A spare: its process, configuration and Redis connection are ready; the supervisor
-            // gives it a slot the moment one needs a worker.
-            guard await session?.waitForActivation() == true else {
-                session?.finish()
-                await queue.close()
-                return
+        await withTaskGroup(of: Void.self) { group in
+            if configuration.types.contains(where: RAGHandlers.types.contains) {
+                group.addTask { await rag.followInvalidations() }
             }
-            logger.info("spare activated")
+            if standby {
+                // A spare: its process, configuration and Redis connections are ready (and its
+                // index follows changes); the supervisor gives it a slot when one needs a worker.
+                guard await session?.waitForActivation() == true else {
+                    group.cancelAll()
+                    return
+                }
+                logger.info("spare activated")
+            }
+            await runner.run()
+            group.cancelAll()
         }
-        await runner.run()
         session?.finish()
         await queue.close()
     }

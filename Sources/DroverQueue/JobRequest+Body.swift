@@ -41,6 +41,7 @@ extension JobRequest {
         }
         payload = .object(fields.filter { !Self.controlFields.contains($0.key) })
         try validate()
+        try validatePayload()
     }
 
     private static func optionalString(_ fields: [String: JSONValue], _ name: String) throws(JobQueueError) -> String? {

@@ -2,22 +2,22 @@ import DroverPosix
 import DroverQueue
 import DroverRedis
 import DroverRedisQueue
-import DroverTestSupport
 import Foundation
-import Testing
 
 /// A real `drover serve` with its own runtime and state directories, against a test redis-server.
-final class ServeFixture: Sendable {
-    let redis: RedisServer
-    let process: ChildProcess
-    let directory: String
-    let queue: RedisJobQueue
+///
+/// The HTTP API listens on a free loopback port (`httpPort()` reads it from the log).
+public final class ServeFixture: Sendable {
+    public let redis: RedisServer
+    public let process: ChildProcess
+    public let directory: String
+    public let queue: RedisJobQueue
     /// False for a second host on another fixture's Redis: that fixture stops it.
     let ownsRedis: Bool
 
     /// Starts the supervisor; `environment` adds or overrides DROVER_* settings. With `sharing`,
     /// it is another host of a distributed pool on that fixture's Redis, with its own directories.
-    static func start(
+    public static func start(
         workers: Int = 2, environment extra: [String: String] = [:], embeddedRedis: Bool = false,
         sharing other: ServeFixture? = nil
     ) async throws -> ServeFixture {
@@ -36,11 +36,12 @@ final class ServeFixture: Sendable {
         environment["DROVER_LOGGING_LEVEL"] = "debug"
         // Pool sizes in these tests are the test's to set; the autoscaling tests turn it on.
         environment["DROVER_AUTOSCALE_ENABLED"] = "false"
+        environment["DROVER_HTTP_LISTEN"] = "127.0.0.1:0"
         if !embeddedRedis { environment["DROVER_REDIS_URL"] = redis.urlString }
         for (key, value) in extra { environment[key] = value }
         let process = try await ChildProcess.run(
             try DroverExecutable.path, ["serve"], environment: environment.map { "\($0.key)=\($0.value)" })
-        let url = embeddedRedis ? try RedisURLText.parse("unix://" + directory + "/run/redis.sock") : redis.url
+        let url = embeddedRedis ? try RedisURL(parsing: "unix://" + directory + "/run/redis.sock") : redis.url
         return ServeFixture(redis: redis, process: process, directory: directory, queue: RedisJobQueue(url: url), ownsRedis: other == nil)
     }
 
@@ -53,7 +54,7 @@ final class ServeFixture: Sendable {
     }
 
     /// Stops everything this fixture started, by PID and process group.
-    func stop() async {
+    public func stop() async {
         if process.isRunning {
             try? process.kill(.sigterm)
             _ = try? await process.wait(timeout: .seconds(30))
@@ -66,29 +67,29 @@ final class ServeFixture: Sendable {
     }
 
     /// The supervisor's log so far.
-    var log: String { process.standardError() }
+    public var log: String { process.standardError() }
 
     /// Lines of the log with `msg="<message>"`.
-    func lines(_ message: String) -> [String] {
+    public func lines(_ message: String) -> [String] {
         log.split(separator: "\n").map(String.init).filter { $0.contains("msg=\"\(message)\"") || $0.contains("msg=\(message) ") }
     }
 
     /// The pids named in "worker ready" lines, in order.
-    func readyPIDs() -> [Int32] {
+    public func readyPIDs() -> [Int32] {
         lines("worker ready").compactMap { line in
             line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
         }
     }
 
     /// Every worker pid the log mentions.
-    func workerPIDs() -> [Int32] {
+    public func workerPIDs() -> [Int32] {
         Array(Set(log.split(whereSeparator: { $0 == " " || $0 == "\n" })
             .filter { $0.hasPrefix("drover.pid=") }
             .compactMap { Int32($0.dropFirst("drover.pid=".count)) }))
     }
 
     /// Runs `drover ARGS` against this supervisor (its admin socket) and Redis; returns exit code and output.
-    func drover(_ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
+    public func drover(_ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") }
         environment["DROVER_SUPERVISOR_RUNTIME_DIRECTORY"] = directory + "/run"
         environment["DROVER_REDIS_URL"] = redis.urlString
@@ -100,7 +101,7 @@ final class ServeFixture: Sendable {
     }
 
     /// Every completed noop job's record, read through the completed index.
-    func completedRecords() async throws -> [JobRecord] {
+    public func completedRecords() async throws -> [JobRecord] {
         let client = RedisClient(url: redis.url)
         let ids = (try await client.send(["ZRANGE", "drover:{rag:noop}:completed", "0", "-1"])).array ?? []
         await client.close()
@@ -112,14 +113,42 @@ final class ServeFixture: Sendable {
     }
 
     /// Waits until `count` workers have reported ready in total.
-    func waitForReady(_ count: Int, timeout: Duration = .seconds(60)) async throws {
-        try await eventually(timeout: timeout, "\(count) workers ready") { readyPIDs().count >= count }
+    public func waitForReady(_ count: Int, timeout: Duration = .seconds(60)) async throws {
+        try await Self.waitUntil(timeout: timeout, "\(count) workers ready") { readyPIDs().count >= count }
+    }
+
+    /// The HTTP API's port, from the `http listening` log line; waits for it.
+    public func httpPort(timeout: Duration = .seconds(60)) async throws -> Int {
+        try await Self.httpPort(of: process, timeout: timeout)
+    }
+
+    /// The port a `drover serve` process logged in its `http listening` line; waits for it.
+    public static func httpPort(of process: ChildProcess, timeout: Duration = .seconds(60)) async throws -> Int {
+        var port: Int?
+        try await waitUntil(timeout: timeout, "the http listening line") {
+            port = process.standardError().split(separator: "\n").first { $0.contains("http listening") }
+                .flatMap { line in line.split(separator: " ").first { $0.hasPrefix("port=") } }
+                .flatMap { Int($0.dropFirst("port=".count)) }
+            return port != nil || !process.isRunning
+        }
+        guard let port else { throw ChildProcessError(.exitedEarly, "drover serve exited before it listened:\n\(process.standardError())") }
+        return port
+    }
+
+    /// Polls until `condition` holds or `timeout` passes; generous, for slow machines.
+    public static func waitUntil(timeout: Duration, _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw ChildProcessError(.timedOut, "timed out waiting for \(what)")
     }
 }
 
 /// Runs `body` against a fresh `drover serve` and stops everything it started — also when the
 /// test fails or throws, so no supervisor, worker or redis-server outlives its test.
-func withServe(
+public func withServe(
     workers: Int = 2, environment: [String: String] = [:], embeddedRedis: Bool = false,
     _ body: (ServeFixture) async throws -> Void
 ) async throws {
@@ -133,26 +162,3 @@ func withServe(
     await serve.stop()
 }
 
-enum RedisURLText {
-    static func parse(_ text: String) throws -> DroverRedis.RedisURL { try DroverRedis.RedisURL(parsing: text) }
-}
-
-/// Polls until `condition` holds or `timeout` passes; generous, for slow machines.
-func eventually(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw CancellationError()
-}
-
-func noopJobs(_ count: Int, sleepMs: Int, timeoutMs: Int = 30_000) -> [JobRequest] {
-    (0..<count).map { JobRequest(type: .noop, payload: .object(["sleepMs": .int(sleepMs), "i": .int($0)]), timeoutMs: timeoutMs) }
-}
-
-func allCompleted(_ queue: RedisJobQueue, _ ids: [JobID]) async throws -> Bool {
-    for id in ids where try await queue.job(id)?.status != .completed { return false }
-    return true
-}

@@ -1,0 +1,28 @@
+/// Checks `Authorization: Bearer …` against the configured token in constant time.
+struct BearerToken: Sendable {
+    private let expected: [UInt8]
+
+    init(_ token: String) {
+        expected = Array(token.utf8)
+    }
+
+    var isRequired: Bool { !expected.isEmpty }
+
+    /// Whether `header` carries the token. Time depends only on the lengths, never on where the
+    /// first differing byte is, so the token cannot be guessed byte by byte from timings.
+    func accepts(_ header: String?) -> Bool {
+        guard isRequired else { return true }
+        guard let header else { return false }
+        let prefix = Array("Bearer ".utf8)
+        let given = Array(header.utf8)
+        guard given.count == prefix.count + expected.count else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<prefix.count {
+            difference |= given[index] ^ prefix[index]
+        }
+        for index in 0..<expected.count {
+            difference |= given[prefix.count + index] ^ expected[index]
+        }
+        return difference == 0
+    }
+}
