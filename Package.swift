@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
         .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
+        .testTarget(name: "DroverBenchTests", dependencies: ["DroverBench", "DroverTestSupport", "DroverRedis"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
