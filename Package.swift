@@ -182,6 +182,7 @@ let package = Package(
         .testTarget(name: "DroverHTTPTests", dependencies: [
             "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
         ]),
+        .testTarget(name: "DroverBenchTests", dependencies: ["DroverBench", "DroverTestSupport", "DroverRedis"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverHTTPClientTests", dependencies: [
             "DroverHTTPClient", "DroverLoadTest",
