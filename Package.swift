@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // C libraries, each behind its own module.
@@ -104,11 +105,34 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
 
+        // An HTTP/1.1 client on SwiftNIO: pooled keep-alive connections, timeouts, streamed bodies. No TLS.
+        .target(name: "DroverHTTPClient", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
+        .target(name: "DroverLoadTest", dependencies: [
+            "DroverHTTPClient", "DroverJSON", "DroverQueue",
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // Job webhooks: the SSRF policy, one claimed delivery per job, retries with backoff.
+        .target(name: "DroverWebhooks", dependencies: [
+            "DroverHTTPClient", "DroverQueue", "DroverJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // The command line; the only place that bootstraps logging.
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
             "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
+            "DroverLoadTest", "DroverWebhooks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -135,6 +159,18 @@ let package = Package(
         ]),
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
+        .testTarget(name: "DroverHTTPClientTests", dependencies: [
+            "DroverHTTPClient", "DroverLoadTest",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "DroverWebhookTests", dependencies: [
+            "DroverWebhooks", "DroverHTTPClient", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
+            "DroverJSON", .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
         ]),

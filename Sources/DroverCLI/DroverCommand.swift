@@ -16,6 +16,8 @@ public struct DroverCommand: AsyncParsableCommand {
             WorkerCommand.self,
             BenchCommand.self,
             ConfigCommand.self,
+            LoadTestCommand.self,
+            LoadTestTargetCommand.self,
         ]
     )
     public init() {}

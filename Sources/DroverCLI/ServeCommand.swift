@@ -98,10 +98,12 @@ struct ServeCommand: AsyncParsableCommand {
         let admin = try AdminEndpoint.start(
             path: AdminEndpoint.socketPath(for: settings), supervisor: supervisor, queue: queue,
             mode: settings.mode.rawValue, logger: logger)
+        let webhooks = Self.startWebhooks(url: url, settings: settings, options: redisOptions, logger: logger)
         logger.info("supervisor starting", metadata: [
             "pid": "\(getpid())", "redis": "\(url)", "workers": "\(supervisorSettings.desiredWorkers)",
         ])
         let code = await supervisor.run()
+        webhooks.cancel()
         signals.cancel()
         admin.stop()
         // Redis started first and stops last, after every worker's leases went back.

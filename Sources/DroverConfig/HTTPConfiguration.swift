@@ -25,7 +25,9 @@ public struct HTTPConfiguration: Sendable, Hashable {
 
     /// How job webhooks are called.
     public struct Webhooks: Sendable, Hashable {
-        /// Host names webhooks may call (exact match, no scheme or port). Default: empty, which allows any host.
+        /// Host names webhooks may call (exact match, no scheme or port); a listed host may resolve to a
+        /// private or loopback address. Default: empty, which allows any host whose every address is
+        /// public (no loopback, private, link-local or metadata address; see `WebhookPolicy`).
         public var allowHosts: [String] = []
         /// How long one webhook call may take. Default: 5000 ms.
         public var timeoutMs: Int = 5_000

@@ -26,6 +26,8 @@ public actor InMemoryJobQueue: JobQueue {
     /// Workers whose sticky queues were released; a job routed to one of them goes to the shared
     /// queues. Kept for the queue's life: one short string per worker that ever drained or died.
     var releasedWorkers: Set<String> = []
+    /// `claimOnce` claims, made on first use (see InMemoryJobQueue+Claims.swift).
+    var claims: ExpiringIndex?
 
     public init(policy: QueuePolicy = .init()) {
         self.policy = policy

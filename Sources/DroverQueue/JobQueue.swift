@@ -85,6 +85,11 @@ public protocol JobQueue: Sendable {
 
     /// State changes of jobs of `types`, as they happen, until the stream is dropped.
     func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent>
+
+    /// Claims a one-time side effect of a job (such as calling its webhook) for `owner`: `true` for
+    /// the first caller per `(id, purpose)`, `false` for every later one, across every process that
+    /// shares the backend, for as long as the queue keeps dead jobs (`deadRetentionMs`) at least.
+    func claimOnce(_ id: JobID, purpose: String, owner: String) async throws(JobQueueError) -> Bool
 }
 
 extension JobQueue {
