@@ -117,9 +117,15 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.error("cannot reach redis at boot", metadata: ["error": "\(error)"])
             throw ExitCode(WorkerExitCode.bootFailed.rawValue)
         }
-        let rag = RAGWorkerSetup(settings: settings, url: try QueueConnectionOptions.redisURL(for: settings),
-                                 options: QueueConnectionOptions.redisOptions(for: settings),
-                                 namespace: connection.namespace)
+        let rag: RAGWorkerSetup
+        do {
+            rag = try await RAGWorkerSetup(settings: settings, url: try QueueConnectionOptions.redisURL(for: settings),
+                                           options: QueueConnectionOptions.redisOptions(for: settings),
+                                           namespace: connection.namespace)
+        } catch {
+            logger.error("cannot set up the RAG pipeline", metadata: ["error": "\(error)"])
+            throw ExitCode(WorkerExitCode.bootFailed.rawValue)
+        }
         let handlers = Self.handlers.merging(rag.handlers) { noop, _ in noop }
         let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
         let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)
