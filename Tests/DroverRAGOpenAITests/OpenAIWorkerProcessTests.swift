@@ -8,8 +8,8 @@ import Testing
 @Suite("RAG worker with openai models and an upstream", .serialized)
 struct OpenAIWorkerProcessTests {
     /// Runs one job through the queue and returns its record once it finished or failed.
-    func run(_ queue: RedisJobQueue, _ type: JobType, _ payload: JSONValue) async throws -> JobRecord {
-        let id = try await queue.enqueue([JobRequest(type: type, payload: payload, timeoutMs: 60_000, retries: 0)])[0].id
+    func run(_ queue: RedisJobQueue, _ type: JobType, _ payload: JSONValue, timeoutMs: Int = 60_000) async throws -> JobRecord {
+        let id = try await queue.enqueue([JobRequest(type: type, payload: payload, timeoutMs: timeoutMs, retries: 0)])[0].id
         let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if let record = try await queue.job(id), record.status.isFinal || record.status == .failed { return record }
@@ -25,15 +25,12 @@ struct OpenAIWorkerProcessTests {
         defer { redis.stop() }
         let server = try await OpenAIStandInServer.start()
         let queue = RedisJobQueue(url: redis.url)
-        let environment = Posix.currentEnvironment() + [
+        let worker = try await startWorker(redis, [
             "DROVER_RAG_EMBEDDER=openai", "DROVER_RAG_GENERATOR=openai",
             "DROVER_RAG_OPENAI_BASE_URL=\(server.baseURL)",
             "DROVER_RAG_OPENAI_EMBEDDING_MODEL=counting", "DROVER_RAG_OPENAI_CHAT_MODEL=echo",
             "DROVER_RAG_UPSTREAM_SEARCH=\(server.url("/upstream/echo"))",
-        ]
-        let worker = try await ChildProcess.run(try DroverExecutable.path, [
-            "worker", "--redis", redis.urlString, "--worker-id", "openai-0", "--queues", "rag:index,rag:search,rag:ask",
-        ], environment: environment)
+        ])
         defer { worker.stop() }
 
         let documents = JSONValue.array([
@@ -62,5 +59,33 @@ struct OpenAIWorkerProcessTests {
 
         await queue.close()
         await server.stop()
+    }
+
+    @Test("an ask whose model outlasts the job's timeout completes with the partial answer")
+    func partialAnswerAtTimeout() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let server = try await OpenAIStandInServer.start()
+        let queue = RedisJobQueue(url: redis.url)
+        let worker = try await startWorker(redis, [
+            "DROVER_RAG_GENERATOR=openai", "DROVER_RAG_OPENAI_BASE_URL=\(server.baseURL)", "DROVER_RAG_OPENAI_CHAT_MODEL=slow",
+        ])
+        defer { worker.stop() }
+        let documents = JSONValue.array([.object(["id": .string("sed"), "text": .string("sed is a stream editor.")])])
+        #expect(try await run(queue, .index, .object(["documents": documents])).status == .completed)
+        // The stand-in's slow model would stream for a minute; the job has four seconds.
+        let ask = try await run(queue, .ask, .object(["query": .string("what is sed")]), timeoutMs: 4_000)
+        #expect(ask.status == .completed, "\(ask.error ?? "") \(worker.standardError())")
+        #expect(ask.result?["partial"] == .bool(true))
+        #expect(ask.result?["answer"]?.stringValue?.hasPrefix("word ") == true)
+        await queue.close()
+        await server.stop()
+    }
+
+    /// A worker on the RAG queues, configured by `DROVER_RAG_…` variables on top of this process's environment.
+    func startWorker(_ redis: RedisServer, _ settings: [String]) async throws -> ChildProcess {
+        try await ChildProcess.run(try DroverExecutable.path, [
+            "worker", "--redis", redis.urlString, "--worker-id", "openai-0", "--queues", "rag:index,rag:search,rag:ask",
+        ], environment: Posix.currentEnvironment() + settings)
     }
 }
