@@ -2,8 +2,10 @@ import ArgumentParser
 import DroverConfig
 import DroverControl
 import DroverPosix
+import DroverHTTPClient
 import DroverQueue
 import DroverRAGHandlers
+import DroverRAGOpenAI
 import DroverRedis
 import DroverSupervisorCore
 import DroverWorker
@@ -123,8 +125,10 @@ struct WorkerCommand: AsyncParsableCommand {
                                            options: QueueConnectionOptions.redisOptions(for: settings),
                                            namespace: connection.namespace)
         } catch {
+            // A model server that is down may come back; a bad URL or a model it refuses will not.
+            let transient = (error as? OpenAIError)?.retryable ?? (error as? HTTPClientError)?.isTransient ?? true
             logger.error("cannot set up the RAG pipeline", metadata: ["error": "\(error)"])
-            throw ExitCode(WorkerExitCode.bootFailed.rawValue)
+            throw ExitCode((transient ? WorkerExitCode.bootFailed : .configurationInvalid).rawValue)
         }
         let handlers = Self.handlers.merging(rag.handlers) { noop, _ in noop }
         let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)

@@ -82,6 +82,25 @@ struct OpenAIWorkerProcessTests {
         await server.stop()
     }
 
+    @Test("a worker whose embedding model cannot be reached at start exits to be respawned with backoff; one it refuses halts")
+    func bootFailures() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let server = try await OpenAIStandInServer.start()
+        let refused = try await startWorker(redis, [
+            "DROVER_RAG_EMBEDDER=openai", "DROVER_RAG_OPENAI_BASE_URL=\(server.baseURL)", "DROVER_RAG_OPENAI_EMBEDDING_MODEL=refused",
+        ])
+        defer { refused.stop() }
+        #expect(try await refused.wait(timeout: .seconds(60)) == .exited(code: 4))
+        #expect(refused.standardError().contains("input too long") || refused.standardOutput().contains("input too long"))
+        await server.stop()
+        let unreachable = try await startWorker(redis, [
+            "DROVER_RAG_EMBEDDER=openai", "DROVER_RAG_OPENAI_BASE_URL=\(server.baseURL)", "DROVER_RAG_OPENAI_RETRIES=0",
+        ])
+        defer { unreachable.stop() }
+        #expect(try await unreachable.wait(timeout: .seconds(60)) == .exited(code: 3))
+    }
+
     /// A worker on the RAG queues, configured by `DROVER_RAG_…` variables on top of this process's environment.
     func startWorker(_ redis: RedisServer, _ settings: [String]) async throws -> ChildProcess {
         try await ChildProcess.run(try DroverExecutable.path, [
