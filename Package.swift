@@ -172,7 +172,7 @@ let package = Package(
         ]),
         .testTarget(name: "DroverRAGOpenAITests", dependencies: [
             "DroverRAGOpenAI", "DroverRAG", "DroverHTTPHandler", "DroverHTTPClient", "DroverWorker", "DroverQueue", "DroverJSON",
-            "DroverRedisQueue", "DroverTestSupport", "DroverPosix",
+            "DroverRedisQueue", "DroverTestSupport", "DroverPosix", "DroverRAGHandlers",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -32,7 +32,12 @@ public struct OpenAIChatGenerator: AnswerGenerator {
         var finished = false
         do {
             guard ContinuousClock.now < deadline else { return partialAnswer(text, prompt) }
-            let response = try await endpoint.postStreaming("/chat/completions", body, deadline: deadline)
+            let response: HTTPStreamingResponse
+            do {
+                response = try await endpoint.postStreaming("/chat/completions", body, deadline: deadline)
+            } catch let error as OpenAIError {
+                throw error.doing("answering with model \(model)")
+            }
             var events = response.serverSentEventData.makeAsyncIterator()
             while let data = try await Self.next(&events, url: endpoint.baseURL) {
                 if data == "[DONE]" {

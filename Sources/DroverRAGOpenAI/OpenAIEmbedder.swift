@@ -45,7 +45,12 @@ public struct OpenAIEmbedder: Embedder {
     /// One request; `dimensions` nil accepts whatever length the first vector has.
     static func request(_ texts: [String], endpoint: OpenAIEndpoint, model: String, dimensions: Int?) async throws -> [[Float]] {
         let body = JSONValue.object(["model": .string(model), "input": .array(texts.map(JSONValue.string))])
-        let answer = try await endpoint.postJSON("/embeddings", body)
+        let answer: JSONValue
+        do {
+            answer = try await endpoint.postJSON("/embeddings", body)
+        } catch let error as OpenAIError {
+            throw error.doing("embedding with model \(model)")
+        }
         return try vectors(in: answer, count: texts.count, dimensions: dimensions, model: model)
     }
 

@@ -1,5 +1,9 @@
 import DroverJSON
+import DroverQueue
+import DroverRAG
+import DroverRAGHandlers
 import DroverRAGOpenAI
+import DroverWorker
 import Testing
 
 /// The `openai` embedder against a stand-in OpenAI-compatible server on loopback.
@@ -127,6 +131,25 @@ struct OpenAIEmbedderTests {
             for url in ["https://api.openai.com/v1", "127.0.0.1:11434", "http://"] {
                 let error = await openAIError { _ = try OpenAIEndpoint(baseURL: url, client: endpoint.client) }
                 #expect(error != nil, "\(url)")
+            }
+        }
+    }
+
+    @Test("an index job fails for good on a bad embeddings answer and retryably on a server that stays down",
+          arguments: [("words", false), ("down", true)])
+    func indexJobFailures(model: String, retryable: Bool) async throws {
+        try await withStandIn(retries: 0) { _, endpoint in
+            let engine = RAGEngine(store: InMemoryRAGStore(), embedder: OpenAIEmbedder(endpoint: endpoint, model: model, dimensions: 4))
+            let handler = try #require(RAGHandlers.make(engine: engine)[.index])
+            let payload = JSONValue.object(["documents": .array([.object(["id": .string("a"), "text": .string("Some text.")])])])
+            let job = Job(id: JobID.generate(for: .index, millisecondsSinceEpoch: 1_700_000_000_000), priority: .normal,
+                          payload: payload, timeoutMs: 30_000, retries: 3, attempt: 1, createdAtMicros: 0)
+            do {
+                _ = try await handler.handle(job, context: JobContext { _ in })
+                Issue.record("expected the index job to fail")
+            } catch let failure as JobFailure {
+                #expect(failure.retryable == retryable)
+                #expect(failure.message.contains(model))
             }
         }
     }
