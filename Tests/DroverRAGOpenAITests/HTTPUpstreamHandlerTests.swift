@@ -26,23 +26,9 @@ struct HTTPUpstreamHandlerTests {
         }
     }
 
-    func withUpstream(_ body: (OpenAIStandInServer, HTTPClient) async throws -> Void) async throws {
-        let server = try await OpenAIStandInServer.start()
-        let client = HTTPClient()
-        do {
-            try await body(server, client)
-        } catch {
-            await client.shutdown()
-            await server.stop()
-            throw error
-        }
-        await client.shutdown()
-        await server.stop()
-    }
-
     @Test("the job's payload is POSTed as JSON and the upstream's JSON answer is the result")
     func forwardsTheJob() async throws {
-        try await withUpstream { server, client in
+        try await withStandInServer { server, client in
             let handler = try HTTPUpstreamHandler(url: server.url("/upstream/echo"), client: client)
             let payload = JSONValue.object(["query": .string("what is drover?"), "options": .object(["topK": .int(3)])])
             let job = job(payload)
@@ -54,7 +40,7 @@ struct HTTPUpstreamHandlerTests {
 
     @Test("a 5xx, 429 or 408 answer is a retryable failure", arguments: [500, 503, 429, 408])
     func retriesServerErrors(status: Int) async throws {
-        try await withUpstream { server, client in
+        try await withStandInServer { server, client in
             let failure = try await failure("/upstream/status?code=\(status)", server: server, client: client)
             #expect(failure?.retryable == true)
             #expect(failure?.message.contains("HTTP \(status)") == true)
@@ -63,7 +49,7 @@ struct HTTPUpstreamHandlerTests {
 
     @Test("any other 4xx fails the job for good", arguments: [400, 404, 422])
     func failsOnClientErrors(status: Int) async throws {
-        try await withUpstream { server, client in
+        try await withStandInServer { server, client in
             let failure = try await failure("/upstream/status?code=\(status)", server: server, client: client)
             #expect(failure?.retryable == false)
             #expect(failure?.message.contains("HTTP \(status)") == true)
@@ -72,7 +58,7 @@ struct HTTPUpstreamHandlerTests {
 
     @Test("a 2xx body that is not JSON fails the job for good")
     func failsOnProse() async throws {
-        try await withUpstream { server, client in
+        try await withStandInServer { server, client in
             let failure = try await failure("/upstream/prose", server: server, client: client)
             #expect(failure?.retryable == false)
             #expect(failure?.message.contains("not JSON") == true)
@@ -81,7 +67,7 @@ struct HTTPUpstreamHandlerTests {
 
     @Test("an upstream that is not listening is a retryable failure")
     func retriesRefusedConnections() async throws {
-        try await withUpstream { server, client in
+        try await withStandInServer { server, client in
             await server.stop()
             let failure = try await failure("/upstream/echo", server: server, client: client)
             #expect(failure?.retryable == true)
