@@ -35,32 +35,34 @@ struct RAGWorkerSetup: Sendable {
             guard let jobType = JobType(rawValue: type) else { continue }
             upstreams[jobType] = try HTTPUpstreamHandler(url: upstream, client: client)
         }
-        let embedder: any Embedder
-        let generator: any AnswerGenerator
-        if rag.embedder == .openai || rag.generator == .openai {
-            var endpoint = try OpenAIEndpoint(baseURL: rag.openAI.baseURL, apiKey: rag.openAI.apiKey, client: client)
-            endpoint.timeout = .milliseconds(rag.openAI.timeoutMs)
-            endpoint.retries = rag.openAI.retries
-            if rag.embedder == .openai {
-                var openAI = rag.openAI.dimensions > 0
-                    ? OpenAIEmbedder(endpoint: endpoint, model: rag.openAI.embeddingModel, dimensions: rag.openAI.dimensions)
-                    : try await OpenAIEmbedder.probing(endpoint: endpoint, model: rag.openAI.embeddingModel)
-                openAI.batchSize = rag.openAI.batchSize
-                embedder = openAI
-            } else {
-                embedder = HashingEmbedder()
-            }
-            generator = rag.generator == .openai
-                ? OpenAIChatGenerator(endpoint: endpoint, model: rag.openAI.chatModel) : ExtractiveGenerator()
-        } else {
-            embedder = HashingEmbedder()
-            generator = ExtractiveGenerator()
-        }
+        let (embedder, generator) = try await Self.models(rag, client: client)
         // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
         store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
         engine = RAGEngine(store: store, embedder: embedder, generator: generator, configuration: configuration)
         redisOptions = options
         self.upstreams = upstreams
+    }
+
+    /// The embedder and generator `rag.embedder` and `rag.generator` name; the `openai` ones share one endpoint.
+    private static func models(
+        _ rag: RAGPipelineConfiguration, client: HTTPClient
+    ) async throws -> (any Embedder, any AnswerGenerator) {
+        guard rag.embedder == .openai || rag.generator == .openai else { return (HashingEmbedder(), ExtractiveGenerator()) }
+        let settings = rag.openAI
+        var endpoint = try OpenAIEndpoint(baseURL: settings.baseURL, apiKey: settings.apiKey, client: client)
+        endpoint.timeout = .milliseconds(settings.timeoutMs)
+        endpoint.retries = settings.retries
+        var embedder: any Embedder = HashingEmbedder()
+        if rag.embedder == .openai {
+            var openAI = settings.dimensions > 0
+                ? OpenAIEmbedder(endpoint: endpoint, model: settings.embeddingModel, dimensions: settings.dimensions)
+                : try await OpenAIEmbedder.probing(endpoint: endpoint, model: settings.embeddingModel)
+            openAI.batchSize = settings.batchSize
+            embedder = openAI
+        }
+        let generator: any AnswerGenerator = rag.generator == .openai
+            ? OpenAIChatGenerator(endpoint: endpoint, model: settings.chatModel) : ExtractiveGenerator()
+        return (embedder, generator)
     }
 
     /// The built-in handlers, with the `http` handler in place of each type that has an upstream.
