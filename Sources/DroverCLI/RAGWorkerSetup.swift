@@ -27,15 +27,20 @@ struct RAGWorkerSetup: Sendable {
         configuration.answersTTLSeconds = settings.cache.ttl.answersS
         configuration.chunking = ChunkingOptions(size: settings.rag.chunkSize, overlap: settings.rag.chunkOverlap)
         let rag = settings.rag
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.requestTimeout = .milliseconds(rag.openAI.timeoutMs)
-        let client = HTTPClient(configuration: clientConfiguration)
         var upstreams: [JobType: HTTPUpstreamHandler] = [:]
-        for (type, upstream) in rag.upstream {
-            guard let jobType = JobType(rawValue: type) else { continue }
-            upstreams[jobType] = try HTTPUpstreamHandler(url: upstream, client: client)
+        var embedder: any Embedder = HashingEmbedder()
+        var generator: any AnswerGenerator = ExtractiveGenerator()
+        // Only a worker that calls out gets a client (and the event loop threads it starts).
+        if !rag.upstream.isEmpty || rag.embedder == .openai || rag.generator == .openai {
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.requestTimeout = .milliseconds(rag.openAI.timeoutMs)
+            let client = HTTPClient(configuration: clientConfiguration)
+            for (type, upstream) in rag.upstream {
+                guard let jobType = JobType(rawValue: type) else { continue }
+                upstreams[jobType] = try HTTPUpstreamHandler(url: upstream, client: client)
+            }
+            (embedder, generator) = try await Self.models(rag, client: client)
         }
-        let (embedder, generator) = try await Self.models(rag, client: client)
         // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
         store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
         engine = RAGEngine(store: store, embedder: embedder, generator: generator, configuration: configuration)

@@ -114,6 +114,17 @@ struct OpenAIEmbedderTests {
         }
     }
 
+    @Test("a request that outlasts the timeout fails retryably, after the retries")
+    func timesOut() async throws {
+        try await withStandIn(retries: 1, timeout: .milliseconds(200)) { server, endpoint in
+            let embedder = OpenAIEmbedder(endpoint: endpoint, model: "slow", dimensions: 4)
+            let error = await openAIError { _ = try await embedder.embed(["a"]) }
+            #expect(error?.retryable == true)
+            #expect(error?.message.contains("requestTimeout") == true, "\(String(describing: error))")
+            #expect(server.requests.count == 2)
+        }
+    }
+
     @Test("nothing listening is a retryable connection error, after the retries")
     func reportsRefusedConnections() async throws {
         try await withStandIn(retries: 1) { server, endpoint in

@@ -11,7 +11,7 @@ import Synchronization
 /// `POST /v1/embeddings`, by model: `counting` (vector `[utf8 count, 1, 0, 0]` per input),
 /// `reversed` (the same, data listed last first), `short` (one vector too few), `ragged` (the
 /// second vector is shorter), `words` (a number that is a string), `flaky` (503 twice, then like
-/// `counting`), `down` (always 500), `refused` (400), `prose` (200 with a body that is not JSON).
+/// `counting`), `down` (always 500), `refused` (400), `prose` (200 with a body that is not JSON), `slow` (answers after 5 s).
 ///
 /// `POST /v1/chat/completions`, streamed, by model: `echo` (`You asked: <question> [1]` word by
 /// word, then `[DONE]`), `slow` (a word every 100 ms for a minute), `garbage` (a line that is not
@@ -142,6 +142,13 @@ private final class StandInHandler: ChannelInboundHandler {
         case "down": return send(500, #"{"error":{"message":"model is loading"}}"#, context)
         case "refused": return send(400, #"{"error":{"message":"input too long"}}"#, context)
         case "prose": return send(200, "<html>not json</html>", context)
+        case "slow":
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .seconds(5)) {
+                let (handler, context) = bound.value
+                if context.channel.isActive { handler.send(200, #"{"data":[]}"#, context) }
+            }
+            return
         default: return send(404, #"{"error":{"message":"unknown model \#(model)"}}"#, context)
         }
         send(200, JSONValue.object(["object": .string("list"), "data": .array(data)]).serialized(), context)
