@@ -134,6 +134,12 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
+        // The `openai` embedder and chat generator: any OpenAI-compatible server, over DroverHTTPClient.
+        .target(name: "DroverRAGOpenAI", dependencies: ["DroverRAG", "DroverHTTPClient", "DroverJSON"]),
+
+        // The `http` job handler: forwards a job to an existing RAG service.
+        .target(name: "DroverHTTPHandler", dependencies: ["DroverHTTPClient", "DroverWorker", "DroverQueue"]),
+
         // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
         .target(name: "DroverLoadTest", dependencies: [
             "DroverHTTPClient", "DroverJSON", "DroverQueue",
@@ -155,7 +161,8 @@ let package = Package(
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
             "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
             "DroverHTTP",
-            "DroverLoadTest", "DroverWebhooks", "DroverRegistry",
+            "DroverLoadTest", "DroverWebhooks", "DroverRAGOpenAI", "DroverHTTPHandler", "DroverHTTPClient",
+            "DroverRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -185,11 +192,19 @@ let package = Package(
         .testTarget(name: "DroverHTTPTests", dependencies: [
             "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
         ]),
+        .testTarget(name: "DroverBenchTests", dependencies: ["DroverBench", "DroverTestSupport", "DroverRedis"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverHTTPClientTests", dependencies: [
             "DroverHTTPClient", "DroverLoadTest",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "DroverRAGOpenAITests", dependencies: [
+            "DroverRAGOpenAI", "DroverRAG", "DroverHTTPHandler", "DroverHTTPClient", "DroverWorker", "DroverQueue", "DroverJSON",
+            "DroverRedisQueue", "DroverTestSupport", "DroverPosix", "DroverRAGHandlers",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "DroverWebhookTests", dependencies: [
             "DroverWebhooks", "DroverHTTPClient", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",

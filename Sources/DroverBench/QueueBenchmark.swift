@@ -12,6 +12,7 @@ import Logging
 ///
 /// Two shapes: a bulk run (enqueue `jobs`, then start the workers and time the drain) and a paced
 /// run (`rate` jobs/s for `duration` s into already-running workers, for latency under load).
+/// A bulk run can kill -9 one worker mid-drain and report what the survivors did around it.
 public struct QueueBenchmark: Sendable {
     /// What to run.
     public struct Options: Sendable {
@@ -25,6 +26,9 @@ public struct QueueBenchmark: Sendable {
         /// Give jobs this many distinct user ids, each routed to its worker's sticky queue as the
         /// supervisor's router would; nil: no user ids, shared queue only.
         public var users: Int?
+        /// Bulk runs with two or more workers: kill -9 the last worker this long after every worker
+        /// holds a lease, and put its leases back at once, as the supervisor does.
+        public var killOneAfterMs: Int?
         public var executablePath: String
         public init(executablePath: String) { self.executablePath = executablePath }
     }
@@ -105,16 +109,29 @@ public struct QueueBenchmark: Sendable {
             workers = try await spawnWorkers(url: url, namespace: namespace, policy: policy, watcher: watcher)
         }
         report.jobs = ids.count
-        try await waitUntilDone(queue: queue, total: ids.count, workers: workers)
+        var kill: (report: WorkerKillReport, poolRunningMicros: Int64, killMicros: Int64)?
+        var survivors = workers
+        if let afterMs = options.killOneAfterMs {
+            kill = try await killOne(after: .milliseconds(afterMs), queue: queue, stats: stats, workers: workers)
+            survivors.removeLast()
+        }
+        try await waitUntilDone(queue: queue, total: ids.count, workers: survivors)
         let after = try await CommandStats.read(stats)
         report.redisCommands = after.total - before.total
         report.redisScriptCalls = after.scriptCalls - before.scriptCalls
         report.redisBlockingCalls = after.blockingCalls - before.blockingCalls
 
+        let timings = try await queue.timings(of: ids)
+        if var kill {
+            kill.report.measure(
+                timings, workers: workers.indices.map(Self.workerID),
+                poolRunningMicros: kill.poolRunningMicros, killMicros: kill.killMicros)
+            report.kill = kill.report
+        }
         var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         var firstStart = Int64.max
         var lastFinish = Int64.min
-        for timing in try await queue.timings(of: ids) {
+        for timing in timings {
             guard let timing, let finished = timing.finishedMicros else { report.unfinished += 1; continue }
             _ = histogram.record(UInt64(max(0, finished - timing.createdMicros)))
             if let started = timing.startedMicros { firstStart = min(firstStart, started) }
@@ -125,6 +142,49 @@ public struct QueueBenchmark: Sendable {
             p50: histogram.valueAtPercentile(50), p95: histogram.valueAtPercentile(95),
             p99: histogram.valueAtPercentile(99), max: histogram.max)
         return report
+    }
+
+    /// Waits until every worker holds a lease, then `delay` later kills the last one with SIGKILL,
+    /// waits for its exit and requeues its leases counting the attempt: the supervisor's crash path.
+    private func killOne(
+        after delay: Duration, queue: RedisJobQueue, stats: RedisClient, workers: [WatchedChild]
+    ) async throws -> (report: WorkerKillReport, poolRunningMicros: Int64, killMicros: Int64) {
+        let ids = workers.indices.map(Self.workerID)
+        var seen = Set<String>()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while seen.count < ids.count {
+            guard ContinuousClock.now < deadline else { throw BenchmarkError("not every worker took a job within 30 s") }
+            for (id, leases) in zip(ids, try await queue.leaseCounts(ofWorkers: ids)) where leases > 0 { seen.insert(id) }
+            if seen.count < ids.count {
+                if try await queue.counts(of: .noop).waiting == 0 {
+                    throw BenchmarkError("the queue ran dry before every worker took a job; raise --jobs")
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        let poolRunning = try await Self.redisMicros(stats)
+        try await Task.sleep(until: .now + delay, clock: .continuous)
+        guard try await queue.counts(of: .noop).waiting > 0 else {
+            throw BenchmarkError("the drain ended before the kill; raise --jobs or lower --kill-one-after-ms")
+        }
+        guard let victim = workers.last, workers.count >= 2 else { throw BenchmarkError("killing a worker needs two or more") }
+        let killed = try await Self.redisMicros(stats)
+        try Posix.kill(victim.pid, .sigkill)
+        _ = try await victim.exit(timeout: .seconds(10))
+        let victimID = Self.workerID(workers.count - 1)
+        let requeued = try await queue.requeueLeases(ofWorker: victimID, countingAttempt: true)
+        let report = WorkerKillReport(victim: victimID, killedAfterMicros: killed - poolRunning, requeued: requeued)
+        return (report, poolRunning, killed)
+    }
+
+    /// Redis's clock, the one job timings are stamped with.
+    private static func redisMicros(_ client: RedisClient) async throws -> Int64 {
+        let parts = try await client.send(["TIME"]).array ?? []
+        guard parts.count == 2, let seconds = parts[0].string.flatMap({ Int64($0) }),
+              let micros = parts[1].string.flatMap({ Int64($0) }) else {
+            throw BenchmarkError("unexpected reply to TIME")
+        }
+        return seconds * 1_000_000 + micros
     }
 
     private func jobRequest(_ index: Int) -> JobRequest {

@@ -22,6 +22,8 @@ public struct QueueBenchmarkReport: Sendable {
     public var redisScriptCalls = 0
     /// Blocking waits for new work (BZPOPMIN).
     public var redisBlockingCalls = 0
+    /// With `--kill-one-after-ms`: the kill and what the survivors did around it.
+    public var kill: WorkerKillReport?
 
     init(options: QueueBenchmark.Options, redis: String) {
         workers = options.workers
@@ -38,7 +40,7 @@ public struct QueueBenchmarkReport: Sendable {
     func perJob(_ n: Int) -> Double { jobs > 0 ? Double(n) / Double(jobs) : 0 }
 
     public var json: JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "jobs": .int(jobs), "workers": .int(workers), "concurrency": .int(concurrency), "sleepMs": .int(sleepMs),
             "rate": rate.map { .int($0) } ?? .null,
             "users": users.map { .int($0) } ?? .null,
@@ -52,7 +54,9 @@ public struct QueueBenchmarkReport: Sendable {
             "redisCommandsPerJob": .double(perJob(redisCommands)),
             "redisScriptCallsPerJob": .double(perJob(redisScriptCalls)),
             "redisBlockingCallsPerJob": .double(perJob(redisBlockingCalls)),
-        ])
+        ]
+        if let kill { fields["kill"] = kill.json }
+        return .object(fields)
     }
 
     public var text: String {
@@ -67,6 +71,7 @@ public struct QueueBenchmarkReport: Sendable {
             "redis per job: \(fixed(perJob(redisCommands), 1)) commands, \(fixed(perJob(redisScriptCalls), 3)) script calls, \(fixed(perJob(redisBlockingCalls), 3)) blocking waits",
         ]
         if unfinished > 0 { lines.append("UNFINISHED: \(unfinished) jobs have no finish time") }
+        if let kill { lines += kill.lines }
         return lines.joined(separator: "\n")
     }
 

@@ -48,7 +48,11 @@ struct BenchCommand: AsyncParsableCommand {
                 Without --redis, a private redis-server (persistence off) is started on a temporary
                 Unix socket and stopped afterwards. With --rate, jobs are paced for --duration seconds
                 into running workers (latency under load); without it, --jobs are bulk-enqueued first
-                and then drained.
+                and then drained. --kill-one-after-ms N (bulk, two or more workers) kill -9's the
+                last worker N ms after every worker holds a lease, puts its leases back at once as
+                the supervisor does, and reports each survivor's completions per second in equal
+                windows (up to 1 s) before the kill and from 100 ms after it, the requeued leases,
+                and the jobs that did not end completed.
                 """
         )
 
@@ -60,6 +64,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Paced run: jobs per second (1...1000000).") var rate: Int?
         @Option(name: .long, help: "Paced run: seconds (1...3600).") var duration: Int = 10
         @Option(name: .long, help: "Give jobs N user ids, routed to their workers' sticky queues (1...1000000); default: no user ids, shared queue.") var users: Int?
+        @Option(name: .long, help: "Bulk run, 2+ workers: kill -9 one worker this long into the drain (1...3600000 ms).")
+        var killOneAfterMs: Int?
         @Flag(name: .long, help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -71,6 +77,11 @@ struct BenchCommand: AsyncParsableCommand {
             guard (1...3_600).contains(duration) else { throw ValidationError("--duration must be 1...3600") }
             if let users { guard (1...1_000_000).contains(users) else { throw ValidationError("--users must be 1...1000000") } }
             if let redis { _ = try parse(redis) }
+            if let killOneAfterMs {
+                guard (1...3_600_000).contains(killOneAfterMs) else { throw ValidationError("--kill-one-after-ms must be 1...3600000") }
+                guard rate == nil else { throw ValidationError("--kill-one-after-ms needs a bulk run: drop --rate") }
+                guard workers >= 2 else { throw ValidationError("--kill-one-after-ms needs --workers 2 or more") }
+            }
         }
 
         func parse(_ text: String) throws -> RedisURL {
@@ -88,6 +99,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.rate = rate
             options.durationSeconds = duration
             options.users = users
+            options.killOneAfterMs = killOneAfterMs
             let report = try await QueueBenchmark(options: options, logger: Logger(label: "drover.bench")).run()
             print(json ? report.json.serialized() : report.text)
         }

@@ -2,8 +2,10 @@ import ArgumentParser
 import DroverConfig
 import DroverControl
 import DroverPosix
+import DroverHTTPClient
 import DroverQueue
 import DroverRAGHandlers
+import DroverRAGOpenAI
 import DroverRedis
 import DroverSupervisorCore
 import DroverWorker
@@ -117,9 +119,17 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.error("cannot reach redis at boot", metadata: ["error": "\(error)"])
             throw ExitCode(WorkerExitCode.bootFailed.rawValue)
         }
-        let rag = RAGWorkerSetup(settings: settings, url: try QueueConnectionOptions.redisURL(for: settings),
-                                 options: QueueConnectionOptions.redisOptions(for: settings),
-                                 namespace: connection.namespace)
+        let rag: RAGWorkerSetup
+        do {
+            rag = try await RAGWorkerSetup(settings: settings, url: try QueueConnectionOptions.redisURL(for: settings),
+                                           options: QueueConnectionOptions.redisOptions(for: settings),
+                                           namespace: connection.namespace)
+        } catch {
+            // A model server that is down may come back; a bad URL or a model it refuses will not.
+            let transient = (error as? OpenAIError)?.retryable ?? (error as? HTTPClientError)?.isTransient ?? true
+            logger.error("cannot set up the RAG pipeline", metadata: ["error": "\(error)"])
+            throw ExitCode((transient ? WorkerExitCode.bootFailed : .configurationInvalid).rawValue)
+        }
         let handlers = Self.handlers.merging(rag.handlers) { noop, _ in noop }
         let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
         let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)

@@ -43,7 +43,7 @@ public enum ConfigurationEnvironment {
     /// The provider for `DROVER_…` variables, from a given environment.
     static func provider(_ environment: [String: String]) -> any ConfigProvider {
         EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .dynamic { name, _ in
-            name == variableName(for: "http.auth.token")
+            name == variableName(for: "http.auth.token") || name == variableName(for: "rag.openai.apiKey")
         }).prefixKeys(with: ConfigKey(prefix.lowercased()))
     }
 

@@ -80,6 +80,8 @@ extension DroverConfiguration {
         config.cache.ttl.queriesS = try loader.int("cache.ttl.queriesS", default: config.cache.ttl.queriesS, min: 1, max: maxS)
         config.cache.ttl.answersS = try loader.int("cache.ttl.answersS", default: config.cache.ttl.answersS, min: 1, max: maxS)
 
+        config.rag = try readRAG(from: &loader)
+
         var queues = config.queues
         let names = try loader.stringArray("queues.names", default: queues.queueNames).filter { !$0.isEmpty }
         queues.names = try Self.queueTypes(names, loader: loader)
@@ -96,6 +98,49 @@ extension DroverConfiguration {
 
         config.logging.level = try loader.choice("logging.level", default: config.logging.level)
         return config
+    }
+
+    private static func readRAG(from loader: inout ConfigurationLoader) throws(ConfigurationError) -> RAGPipelineConfiguration {
+        var rag = RAGPipelineConfiguration()
+        rag.chunkSize = try loader.int("rag.chunkSize", default: rag.chunkSize, min: 20, max: 1_000_000)
+        rag.chunkOverlap = try loader.int("rag.chunkOverlap", default: rag.chunkOverlap, min: 0)
+        if rag.chunkOverlap > rag.chunkSize / 2 {
+            throw loader.error(.invalidValue, "rag.chunkOverlap", "must be at most half of rag.chunkSize (\(rag.chunkSize / 2)), got \(rag.chunkOverlap)")
+        }
+        rag.embedder = try loader.choice("rag.embedder", default: rag.embedder)
+        rag.generator = try loader.choice("rag.generator", default: rag.generator)
+        var openAI = rag.openAI
+        openAI.baseURL = try loader.string("rag.openai.baseURL", default: openAI.baseURL, check: Self.plainHTTPURLProblem)
+        openAI.apiKey = try loader.string("rag.openai.apiKey", default: openAI.apiKey, isSecret: true)
+        openAI.embeddingModel = try loader.string("rag.openai.embeddingModel", default: openAI.embeddingModel, check: Self.modelProblem)
+        openAI.dimensions = try loader.int("rag.openai.dimensions", default: openAI.dimensions, min: 0, max: 65_536)
+        openAI.batchSize = try loader.int("rag.openai.batchSize", default: openAI.batchSize, min: 1, max: 4_096)
+        openAI.chatModel = try loader.string("rag.openai.chatModel", default: openAI.chatModel, check: Self.modelProblem)
+        openAI.timeoutMs = try loader.int("rag.openai.timeoutMs", default: openAI.timeoutMs, min: 1)
+        openAI.retries = try loader.int("rag.openai.retries", default: openAI.retries, min: 0, max: 10)
+        rag.openAI = openAI
+        for type in RAGPipelineConfiguration.upstreamTypes {
+            let url = try loader.string("rag.upstream.\(type)", default: "") { $0.isEmpty ? nil : Self.plainHTTPURLProblem($0) }
+            if !url.isEmpty { rag.upstream[type] = url }
+        }
+        return rag
+    }
+
+    /// Why `url` cannot be called by Drover's HTTP client, or `nil`.
+    static func plainHTTPURLProblem(_ url: String) -> String? {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("https://") {
+            return "https is not supported (Drover's HTTP client has no TLS); use http:// or a local TLS-terminating proxy, got \"\(url)\""
+        }
+        guard lowered.hasPrefix("http://"), url.count > "http://".count else {
+            return "must be an http:// URL, got \"\(url)\""
+        }
+        guard !url.contains(where: { $0.isWhitespace }) else { return "must not contain whitespace, got \"\(url)\"" }
+        return nil
+    }
+
+    static func modelProblem(_ model: String) -> String? {
+        model.allSatisfy(\.isWhitespace) ? "must name a model" : nil
     }
 
     private static func firstPath(_ value: String?) -> String? {

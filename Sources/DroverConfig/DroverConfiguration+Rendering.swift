@@ -6,9 +6,11 @@ extension DroverConfiguration {
     ///
     /// Each value is written the way the environment or ``ConfigurationOverrides/values`` takes it
     /// (lists comma-separated), so feeding the pairs back as overrides gives the same configuration.
-    /// - Parameter maskingSecrets: show `http.auth.token` as ``maskedSecret`` (when set), for printing.
+    /// - Parameter maskingSecrets: show `http.auth.token` and `rag.openai.apiKey` as ``maskedSecret`` (when set), for printing.
     public func keyValues(maskingSecrets: Bool = true) -> [(keyPath: String, value: String)] {
         let token = maskingSecrets && !http.auth.token.isEmpty ? Self.maskedSecret : http.auth.token
+        let apiKey = maskingSecrets && !rag.openAI.apiKey.isEmpty ? Self.maskedSecret : rag.openAI.apiKey
+        let upstreams = RAGPipelineConfiguration.upstreamTypes.map { ("rag.upstream.\($0)", rag.upstream[$0] ?? "") }
         return [
             ("mode", mode.rawValue),
             ("redis.url", redis.url),
@@ -57,6 +59,19 @@ extension DroverConfiguration {
             ("cache.ttl.embeddingsS", String(cache.ttl.embeddingsS)),
             ("cache.ttl.queriesS", String(cache.ttl.queriesS)),
             ("cache.ttl.answersS", String(cache.ttl.answersS)),
+            ("rag.chunkSize", String(rag.chunkSize)),
+            ("rag.chunkOverlap", String(rag.chunkOverlap)),
+            ("rag.embedder", rag.embedder.rawValue),
+            ("rag.generator", rag.generator.rawValue),
+            ("rag.openai.baseURL", rag.openAI.baseURL),
+            ("rag.openai.apiKey", apiKey),
+            ("rag.openai.embeddingModel", rag.openAI.embeddingModel),
+            ("rag.openai.dimensions", String(rag.openAI.dimensions)),
+            ("rag.openai.batchSize", String(rag.openAI.batchSize)),
+            ("rag.openai.chatModel", rag.openAI.chatModel),
+            ("rag.openai.timeoutMs", String(rag.openAI.timeoutMs)),
+            ("rag.openai.retries", String(rag.openAI.retries)),
+        ] + upstreams + [
             ("queues.names", queues.queueNames.joined(separator: ",")),
             ("queues.retention.completedS", String(queues.retention.completedS)),
             ("queues.retention.deadS", String(queues.retention.deadS)),

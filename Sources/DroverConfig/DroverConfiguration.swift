@@ -21,6 +21,8 @@ public struct DroverConfiguration: Sendable, Hashable {
     public var routing = RoutingConfiguration()
     /// `cache.*`: L1 size and TTLs.
     public var cache = CacheConfiguration()
+    /// `rag.*`: chunking, embedder, generator, upstream services.
+    public var rag = RAGPipelineConfiguration()
     /// `queues.*`: queue names, retention, retries.
     public var queues = QueuesConfiguration()
     /// `logging.*`.

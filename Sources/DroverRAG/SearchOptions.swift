@@ -63,6 +63,13 @@ public struct SearchHit: Sendable, Hashable {
     public var score: Double
     public var text: String
 
+    public init(documentID: String, chunkID: String, score: Double, text: String) {
+        self.documentID = documentID
+        self.chunkID = chunkID
+        self.score = score
+        self.text = text
+    }
+
     public var json: JSONValue {
         .object(["documentId": .string(documentID), "chunkId": .string(chunkID), "score": .double(score), "text": .string(text)])
     }

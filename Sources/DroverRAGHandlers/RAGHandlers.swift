@@ -47,6 +47,8 @@ struct RAGJobHandler: JobHandler {
             }
         } catch let error as RAGInputError {
             throw JobFailure(error.message, retryable: false)
+        } catch let error as any RAGServiceError {
+            throw JobFailure(error.description, retryable: error.retryable)
         }
     }
 }

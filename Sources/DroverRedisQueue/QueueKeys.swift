@@ -31,5 +31,7 @@ struct QueueKeys: Sendable, Hashable {
     var dead: String { prefix + "dead" }
     func waiting(_ priority: JobPriority) -> String { prefix + "wait:" + priority.rawValue }
     func job(_ id: JobID) -> String { prefix + "job:" + id.rawValue }
+    /// The set of job ids leased to one worker.
+    func worker(_ workerID: String) -> String { prefix + "worker:" + workerID }
     func stats(minute: Int64) -> String { prefix + "stats:" + String(minute) }
 }

@@ -135,6 +135,13 @@ struct ConfigurationPrecedenceTests {
         "queues.retention.deadS": "43", "queues.retention.maxCount": "44", "queues.retry.baseMs": "45",
         "queues.retry.jitter": "0.5", "queues.retry.maxMs": "46", "queues.dedupWindowMs": "47",
         "queues.idempotencyTTLS": "48", "queues.leaseGraceMs": "49", "logging.level": "debug",
+        "rag.chunkSize": "500", "rag.chunkOverlap": "100", "rag.embedder": "openai", "rag.generator": "openai",
+        "rag.openai.baseURL": "http://10.0.0.5:8000/v1", "rag.openai.apiKey": "sk-s3cret",
+        "rag.openai.embeddingModel": "bge-m3", "rag.openai.dimensions": "1024", "rag.openai.batchSize": "16",
+        "rag.openai.chatModel": "qwen2.5", "rag.openai.timeoutMs": "5000", "rag.openai.retries": "4",
+        "rag.upstream.index": "http://10.0.0.6/index", "rag.upstream.search": "http://10.0.0.6/search",
+        "rag.upstream.ask": "http://10.0.0.6/ask", "rag.upstream.batch": "http://10.0.0.6/batch",
+        "rag.upstream.evaluate": "http://10.0.0.6/evaluate",
     ]
 
     @Test func everyKeyCanBeSetFromTheEnvironment() throws {
@@ -157,6 +164,7 @@ struct ConfigurationPrecedenceTests {
         let again = Dictionary(uniqueKeysWithValues: config.keyValues(maskingSecrets: false).map { ($0.keyPath, $0.value) })
         #expect(try DroverConfiguration.load(file: nil, environment: [:], overrides: .init(values: again)) == config)
         #expect(config.keyValues().first { $0.keyPath == "http.auth.token" }?.value == DroverConfiguration.maskedSecret)
+        #expect(config.keyValues().first { $0.keyPath == "rag.openai.apiKey" }?.value == DroverConfiguration.maskedSecret)
     }
 
     @Test func everyKeyCanBeSetInTheFile() throws {

@@ -61,7 +61,10 @@ struct LiveServerTests {
 
             // Status and metrics show the real pool.
             let status = try await api.send("GET", "/api/rag/queue/status")
-            #expect(status.json?["workers"]?.arrayValue?.count == 2)
+            // The two pool workers, and the spare kept booted in standby beside them.
+            let workers = status.json?["workers"]?.arrayValue ?? []
+            #expect(workers.filter { $0["status"]?.stringValue != "standby" }.count == 2)
+            #expect(workers.filter { $0["status"]?.stringValue == "standby" }.count <= 1)
             #expect(status.json?["desiredWorkers"]?.intValue == 2)
             let metrics = try await api.send("GET", "/metrics")
             #expect(metrics.bodyText.contains("drover_worker_rss_bytes{worker="))
