@@ -13,15 +13,20 @@ struct RAGWorkerSetup: Sendable {
     let redisOptions: RedisOptions
 
     init(settings: DroverConfiguration, url: RedisURL, options: RedisOptions, namespace: String) {
+        // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
+        store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
+        engine = RAGEngine(store: store, configuration: Self.configuration(settings))
+        redisOptions = options
+    }
+
+    /// The pipeline's settings from `cache.*`; `single` mode builds its engine with them too.
+    static func configuration(_ settings: DroverConfiguration) -> RAGConfiguration {
         var configuration = RAGConfiguration()
         configuration.l1Bytes = settings.cache.l1MB << 20
         configuration.embeddingsTTLSeconds = settings.cache.ttl.embeddingsS
         configuration.queriesTTLSeconds = settings.cache.ttl.queriesS
         configuration.answersTTLSeconds = settings.cache.ttl.answersS
-        // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
-        store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
-        engine = RAGEngine(store: store, configuration: configuration)
-        redisOptions = options
+        return configuration
     }
 
     var handlers: [JobType: any JobHandler] { RAGHandlers.make(engine: engine) }
