@@ -1,9 +1,6 @@
 import DroverQueue
 
 extension DroverAPI {
-    /// Longest document id, in bytes, as the RAG pipeline accepts it at indexing.
-    static let maxDocumentIDBytes = 512
-
     /// `GET /api/rag/documents/{id}`: where a document is in its processing; 404 when unknown.
     func documentState(_ segment: String) async -> APIResponse {
         do throws(APIError) {
@@ -27,8 +24,8 @@ extension DroverAPI {
     /// A document id from its (percent-encoded) path segment, or a 400 naming what is wrong with it.
     static func documentID(_ segment: String) throws(APIError) -> String {
         let id = APIRequest.percentDecoded(Substring(segment), plusIsSpace: false)
-        guard !id.isEmpty, id.utf8.count <= maxDocumentIDBytes else {
-            throw .invalid("a document id must be 1...\(maxDocumentIDBytes) bytes")
+        guard !id.isEmpty, id.utf8.count <= JobRequest.maxDocumentIDBytes else {
+            throw .invalid("a document id must be 1...\(JobRequest.maxDocumentIDBytes) bytes")
         }
         guard !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{FFFD}" }) else {
             throw .invalid("a document id must be valid UTF-8 without control characters")

@@ -52,7 +52,7 @@ struct DocumentStateTests {
         Lookup(method: "GET", target: "/api/rag/documents/", status: 400, code: "invalid_request"),
         Lookup(method: "GET", target: "/api/rag/documents/bad%01id", status: 400, code: "invalid_request"),
         Lookup(method: "GET", target: "/api/rag/documents/bad%FFid", status: 400, code: "invalid_request"),
-        Lookup(method: "GET", target: "/api/rag/documents/" + String(repeating: "x", count: 513), status: 400, code: "invalid_request"),
+        Lookup(method: "GET", target: "/api/rag/documents/" + String(repeating: "x", count: JobRequest.maxDocumentIDBytes + 1), status: 400, code: "invalid_request"),
         Lookup(method: "DELETE", target: "/api/rag/documents/nobody", status: 405, code: "method_not_allowed"),
     ])
     func badLookups(_ lookup: Lookup) async throws {
