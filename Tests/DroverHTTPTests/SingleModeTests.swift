@@ -6,18 +6,29 @@ import Testing
 
 @Suite("drover serve --mode single: the HTTP API and in-process jobs, no Redis", .serialized)
 struct SingleModeTests {
-    @Test("sync and async noop jobs complete with no redis-server anywhere, and SIGTERM exits 0")
-    func singleModeEndToEnd() async throws {
+    /// `drover serve --mode single` on a free port, with a Redis URL nothing listens on and no PATH,
+    /// so it must not even try Redis or a redis-server; returns once `/readyz` answers 200.
+    static func startSingleMode() async throws -> (ChildProcess, LiveAPI) {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") && $0.key != "NOTIFY_SOCKET" }
-        // A Redis URL that nothing listens on: single mode must not even try it.
         environment["DROVER_REDIS_URL"] = "redis://127.0.0.1:1"
         environment["PATH"] = "/nonexistent"
         let process = try await ChildProcess.run(
             try DroverExecutable.path, ["serve", "--mode", "single", "--listen", "127.0.0.1:0"],
             environment: environment.map { "\($0.key)=\($0.value)" })
+        do {
+            let api = LiveAPI(port: try await ServeFixture.httpPort(of: process))
+            try await api.waitUntilReady()
+            return (process, api)
+        } catch {
+            process.stop()
+            throw error
+        }
+    }
+
+    @Test("sync and async noop jobs complete with no redis-server anywhere, and SIGTERM exits 0")
+    func singleModeEndToEnd() async throws {
+        let (process, api) = try await Self.startSingleMode()
         defer { process.stop() }
-        let api = LiveAPI(port: try await ServeFixture.httpPort(of: process))
-        try await api.waitUntilReady()
 
         let sync = try await api.send("POST", "/api/rag/noop?mode=sync", body: #"{"sleepMs": 2, "tag": "one"}"#)
         #expect(sync.status == 200, "\(sync.bodyText)")
@@ -40,15 +51,8 @@ struct SingleModeTests {
 
     @Test("the RAG pipeline runs in single mode: index, then search and ask find the document, and its state is served")
     func singleModeRAG() async throws {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DROVER_") && $0.key != "NOTIFY_SOCKET" }
-        environment["DROVER_REDIS_URL"] = "redis://127.0.0.1:1"
-        environment["PATH"] = "/nonexistent"
-        let process = try await ChildProcess.run(
-            try DroverExecutable.path, ["serve", "--mode", "single", "--listen", "127.0.0.1:0"],
-            environment: environment.map { "\($0.key)=\($0.value)" })
+        let (process, api) = try await Self.startSingleMode()
         defer { process.stop() }
-        let api = LiveAPI(port: try await ServeFixture.httpPort(of: process))
-        try await api.waitUntilReady()
 
         let documents = #"""
             {"documents": [
