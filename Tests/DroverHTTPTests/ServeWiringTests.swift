@@ -4,9 +4,10 @@ import Testing
 
 @Suite("drover serve wires the supervisor and the RAG store into the HTTP API", .serialized)
 struct ServeWiringTests {
-    @Test("one user's jobs submitted over HTTP all run on one worker; document states and pool metrics are served")
+    @Test("one user's jobs submitted over HTTP all run on one worker; webhooks follow the configured allow list; document states and pool metrics are served")
     func stickyRoutingDocumentsAndMetrics() async throws {
-        try await withServe(workers: 2, environment: ["DROVER_ROUTING_STICKY": "true"]) { serve in
+        let environment = ["DROVER_ROUTING_STICKY": "true", "DROVER_HTTP_WEBHOOKS_ALLOW_HOSTS": "hooks.internal"]
+        try await withServe(workers: 2, environment: environment) { serve in
             try await serve.waitForReady(2)
             let api = LiveAPI(port: try await serve.httpPort())
             try await api.waitUntilReady()
@@ -29,6 +30,13 @@ struct ServeWiringTests {
             for id in ids.compactMap(JobID.init) {
                 #expect(try await serve.queue.job(id)?.workerID == workers.first)
             }
+
+            // http.webhooks.allowHosts reaches the API: a listed host is taken, any other refused with the reason.
+            let listed = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"webhook": "http://hooks.internal:9/done"}"#)
+            #expect(listed.status == 202, "\(listed.bodyText)")
+            let unlisted = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"webhook": "http://hooks.example.com/done"}"#)
+            #expect(unlisted.status == 400 && unlisted.errorCode == "invalid_request")
+            #expect(unlisted.json?["error"]?["message"]?.stringValue?.contains("http.webhooks.allowHosts") == true, "\(unlisted.bodyText)")
 
             // Document states come from the workers' Redis index.
             let indexed = try await api.send("POST", "/api/rag/index?mode=sync&timeoutMs=60000",
