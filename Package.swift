@@ -119,6 +119,8 @@ let package = Package(
         // Sees the queue contract and snapshot types only, never supervisor internals.
         .target(name: "DroverHTTP", dependencies: [
             "DroverQueue", "DroverControl", "DroverAdmission",
+            // The webhook policy, to refuse a bad webhook URL at submission.
+            "DroverWebhooks",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -190,7 +192,7 @@ let package = Package(
         .testTarget(name: "DroverSupervisorCoreTests", dependencies: ["DroverSupervisorCore"]),
         .testTarget(name: "DroverAdmissionTests", dependencies: ["DroverAdmission"]),
         .testTarget(name: "DroverHTTPTests", dependencies: [
-            "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport",
+            "DroverHTTP", "DroverQueue", "DroverRedisQueue", "DroverTestSupport", "DroverWebhooks", "DroverRAG",
         ]),
         .testTarget(name: "DroverBenchTests", dependencies: ["DroverBench", "DroverTestSupport", "DroverRedis"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),

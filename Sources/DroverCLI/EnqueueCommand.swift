@@ -1,6 +1,7 @@
 import ArgumentParser
 import DroverQueue
 import DroverRedisQueue
+import DroverWebhooks
 import FoundationEssentials
 
 /// `drover enqueue`: submit one job, or many from an NDJSON file in pipelined batches.
@@ -121,11 +122,20 @@ struct EnqueueCommand: AsyncParsableCommand {
         print("enqueued \(requests.count) jobs (\(duplicates) duplicates) in \(DecimalText.fixed(seconds, 3)) s: \(rate) jobs/s")
     }
 
-    /// Sticky routing, as the HTTP API does it: each user's jobs to the worker the supervisor names.
+    /// Webhook checks and sticky routing, as the HTTP API does them: a webhook the policy refuses
+    /// stops the whole submission before anything is queued; each user's jobs go to the worker the supervisor names.
     private func route(_ requests: inout [JobRequest]) throws {
-        guard !noSticky else { return }
         let configuration = try connection.configuration(environment: ProcessInfo.processInfo.environment)
-        guard configuration.routing.sticky else { return }
+        let policy = WebhookPolicy(allowHosts: configuration.http.webhooks.allowHosts)
+        for (index, request) in requests.enumerated() {
+            guard let webhook = request.webhook else { continue }
+            do {
+                _ = try policy.validate(webhook)
+            } catch {
+                throw ValidationError(requests.count == 1 ? error.message : "job #\(index + 1): \(error.message); nothing was enqueued")
+            }
+        }
+        guard !noSticky, configuration.routing.sticky else { return }
         if let note = StickyRoutes.assign(&requests, socketPath: AdminEndpoint.socketPath(for: configuration)) {
             printError("drover enqueue: \(note)")
         }

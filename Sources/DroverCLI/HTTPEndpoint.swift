@@ -21,10 +21,13 @@ final class HTTPEndpoint: Sendable {
 
     /// Binds `http.listen` and serves; returns once the socket is listening, throws if it cannot bind.
     static func start(
-        settings: DroverConfiguration, queue: any JobQueue, poolStatus: @escaping @Sendable () async -> PoolStatus, logger: Logger
+        settings: DroverConfiguration, queue: any JobQueue, poolStatus: @escaping @Sendable () async -> PoolStatus,
+        route: @escaping @Sendable (String) -> String? = { _ in nil },
+        documentState: (@Sendable (String) async throws -> JSONValue?)? = nil, logger: Logger
     ) async throws -> HTTPEndpoint {
         let flag = DrainFlag()
-        let environment = APIEnvironment(poolStatus: poolStatus, isShuttingDown: { flag.isSet })
+        let environment = APIEnvironment(
+            poolStatus: poolStatus, isShuttingDown: { flag.isSet }, route: route, documentState: documentState)
         let api = DroverAPI(queue: queue, settings: apiSettings(settings), environment: environment, logger: logger)
         let server = HTTPServer(api: api, host: settings.http.listenHost, port: settings.http.listenPort, logger: logger)
         let (bound, binding) = AsyncStream.makeStream(of: Result<Int, any Error>.self)
@@ -59,6 +62,7 @@ final class HTTPEndpoint: Sendable {
         api.syncWaitMs = settings.http.syncWaitMs
         api.syncQueueThreshold = settings.http.syncQueueThreshold
         api.authToken = settings.http.auth.token
+        api.webhookAllowHosts = settings.http.webhooks.allowHosts
         let backpressure = settings.backpressure
         api.admission.warningThreshold = backpressure.warningThreshold
         api.admission.maxQueueDepth = backpressure.maxQueueDepth

@@ -20,12 +20,7 @@ struct RAGWorkerSetup: Sendable {
     /// Throws when `rag.*` cannot be used: an upstream URL the client refuses, or an `openai`
     /// embedder of unknown dimensions whose model did not answer the probe.
     init(settings: DroverConfiguration, url: RedisURL, options: RedisOptions, namespace: String) async throws {
-        var configuration = RAGConfiguration()
-        configuration.l1Bytes = settings.cache.l1MB << 20
-        configuration.embeddingsTTLSeconds = settings.cache.ttl.embeddingsS
-        configuration.queriesTTLSeconds = settings.cache.ttl.queriesS
-        configuration.answersTTLSeconds = settings.cache.ttl.answersS
-        configuration.chunking = ChunkingOptions(size: settings.rag.chunkSize, overlap: settings.rag.chunkOverlap)
+        let configuration = Self.configuration(settings)
         let rag = settings.rag
         var upstreams: [JobType: HTTPUpstreamHandler] = [:]
         var embedder: any Embedder = HashingEmbedder()
@@ -46,6 +41,18 @@ struct RAGWorkerSetup: Sendable {
         engine = RAGEngine(store: store, embedder: embedder, generator: generator, configuration: configuration)
         redisOptions = options
         self.upstreams = upstreams
+    }
+
+    /// The pipeline's settings from `cache.*` and `rag.chunk*`; `single` mode builds its engine with them too.
+    static func configuration(_ settings: DroverConfiguration) -> RAGConfiguration {
+        var configuration = RAGConfiguration()
+        configuration.l1Bytes = settings.cache.l1MB << 20
+        configuration.embeddingsTTLSeconds = settings.cache.ttl.embeddingsS
+        configuration.queriesTTLSeconds = settings.cache.ttl.queriesS
+        configuration.answersTTLSeconds = settings.cache.ttl.answersS
+        configuration.chunking = ChunkingOptions(size: settings.rag.chunkSize, overlap: settings.rag.chunkOverlap)
+        return configuration
+    }
     }
 
     /// The embedder and generator `rag.embedder` and `rag.generator` name; the `openai` ones share one endpoint.

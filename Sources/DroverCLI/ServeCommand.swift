@@ -3,6 +3,7 @@ import DroverConfig
 import DroverEmbeddedRedis
 import DroverHTTP
 import DroverPosix
+import DroverRAGRedis
 import DroverRedis
 import DroverRedisQueue
 import DroverRegistry
@@ -98,8 +99,11 @@ struct ServeCommand: AsyncParsableCommand {
             var apiOptions = QueueConnectionOptions.redisOptions(for: settings)
             apiOptions.reconnectAttempts = 2
             let apiQueue = RedisJobQueue(url: url, policy: settings.queuePolicy, options: apiOptions)
+            // The workers' RAG index, read for document states; workers of `serve` use the default namespace.
+            let ragStore = RedisRAGStore(client: RedisClient(url: url, options: apiOptions))
             http = try await HTTPEndpoint.start(
                 settings: settings, queue: apiQueue, poolStatus: { await supervisor.poolStatus(mode: settings.mode.rawValue) },
+                route: { supervisor.route(userID: $0) }, documentState: { try await ragStore.documentState($0)?.json },
                 logger: logger)
         } catch {
             printError("drover serve: http.listen \(settings.http.listen): \(error)")

@@ -2,6 +2,8 @@ import DroverConfig
 import DroverControl
 import DroverPosix
 import DroverQueue
+import DroverRAG
+import DroverRAGHandlers
 import DroverSupervisorCore
 import DroverWorker
 import FoundationEssentials
@@ -19,8 +21,12 @@ enum SingleModeServer {
         var configuration = WorkerConfiguration(workerID: workerID)
         // As many jobs at once as the same settings would run across a multi-mode pool.
         configuration.concurrency = settings.supervisor.concurrency * settings.supervisor.resolvedWorkers(onlineProcessors: cores)
-        configuration.types = JobType.allCases.filter { HandlerRegistry.handlers[$0] != nil }
-        let runner = JobRunner(queue: queue, handlers: HandlerRegistry.handlers, configuration: configuration, logger: logger)
+        // The RAG pipeline over an in-memory store: the same handlers as workers, nothing kept across restarts.
+        let ragStore = InMemoryRAGStore()
+        let rag = RAGEngine(store: ragStore, configuration: RAGWorkerSetup.configuration(settings))
+        let handlers = HandlerRegistry.handlers.merging(RAGHandlers.make(engine: rag)) { registered, _ in registered }
+        configuration.types = JobType.allCases.filter { handlers[$0] != nil }
+        let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
         let started = ContinuousClock.now
         let pid = getpid()
         let poolStatus: @Sendable () async -> PoolStatus = {
@@ -36,7 +42,9 @@ enum SingleModeServer {
         }
         let http: HTTPEndpoint
         do {
-            http = try await HTTPEndpoint.start(settings: settings, queue: queue, poolStatus: poolStatus, logger: logger)
+            http = try await HTTPEndpoint.start(
+                settings: settings, queue: queue, poolStatus: poolStatus,
+                documentState: { await ragStore.documentState($0)?.json }, logger: logger)
         } catch {
             printError("drover serve: http.listen \(settings.http.listen): \(error)")
             return 1

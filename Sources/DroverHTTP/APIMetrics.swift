@@ -22,16 +22,19 @@ public final class APIMetrics: Sendable {
     private let waiters: CoreMetrics.Gauge
     private let desiredWorkers: CoreMetrics.Gauge
     private let actualWorkers: CoreMetrics.Gauge
+    private let readyWorkers: CoreMetrics.Gauge
+    private let autoscaleEnabled: CoreMetrics.Gauge
     private let queueGauges: [JobType: [String: CoreMetrics.Gauge]]
     /// Per-worker gauges, by worker id; dropped when the worker is gone.
     private let workerGauges = Mutex<[String: WorkerGauges]>([:])
 
     /// The routes whose latency is measured; anything else counts as `other`.
-    static let routes = ["submit_sync", "submit_async", "job", "cancel", "queue_status", "queue_metrics", "dlq", "health", "metrics", "other"]
+    static let routes = ["submit_sync", "submit_async", "job", "cancel", "queue_status", "queue_metrics", "dlq", "documents", "health", "metrics", "other"]
     static let states = ["waiting", "active", "completed", "failed", "delayed", "dead"]
 
     private struct WorkerGauges {
         let status: String
+        let breaker: String
         let gauges: [CoreMetrics.Gauge]
     }
 
@@ -56,6 +59,8 @@ public final class APIMetrics: Sendable {
         waiters = CoreMetrics.Gauge(label: "drover_http_sync_waiters", factory: factory)
         desiredWorkers = CoreMetrics.Gauge(label: "drover_workers_desired", factory: factory)
         actualWorkers = CoreMetrics.Gauge(label: "drover_workers_actual", factory: factory)
+        readyWorkers = CoreMetrics.Gauge(label: "drover_workers_ready", factory: factory)
+        autoscaleEnabled = CoreMetrics.Gauge(label: "drover_autoscale_enabled", factory: factory)
         queueGauges = Dictionary(uniqueKeysWithValues: JobType.allCases.map { type in
             (type, Dictionary(uniqueKeysWithValues: Self.states.map { state in
                 (state, CoreMetrics.Gauge(label: "drover_queue_jobs", dimensions: [("queue", type.queueName), ("state", state)], factory: factory))
@@ -99,15 +104,19 @@ public final class APIMetrics: Sendable {
         waiters.record(count)
     }
 
-    /// Per-worker RSS, CPU, status and restarts, and desired vs actual workers, from a pool snapshot.
+    /// Per-worker RSS, CPU, status, breaker and restarts, and the autoscaler's desired workers
+    /// against those started and those ready, from a pool snapshot.
     func recordPool(_ pool: PoolStatus) {
         desiredWorkers.record(pool.desiredWorkers)
         actualWorkers.record(pool.workers.count)
+        readyWorkers.record(pool.readyWorkers ?? pool.workers.filter { WorkerStatus.readyStates.contains($0.state) }.count)
+        autoscaleEnabled.record(pool.autoscale?.enabled == true ? 1 : 0)
         workerGauges.withLock { known in
             var seen = Set<String>()
             for worker in pool.workers {
                 seen.insert(worker.id)
-                if let existing = known[worker.id], existing.status != worker.state {
+                // Status and breaker are labels: a change replaces the series rather than adding one.
+                if let existing = known[worker.id], existing.status != worker.state || existing.breaker != worker.breaker {
                     existing.gauges.forEach { $0.destroy() }
                     known[worker.id] = nil
                 }
@@ -118,6 +127,7 @@ public final class APIMetrics: Sendable {
                 entry.gauges[2].record(1)
                 entry.gauges[3].record(worker.restarts)
                 entry.gauges[4].record(worker.activeJobs)
+                entry.gauges[5].record(1)
             }
             for (id, entry) in known where !seen.contains(id) {
                 entry.gauges.forEach { $0.destroy() }
@@ -128,12 +138,13 @@ public final class APIMetrics: Sendable {
 
     private func makeWorkerGauges(_ worker: WorkerStatus) -> WorkerGauges {
         let labels = [("worker", worker.id)]
-        return WorkerGauges(status: worker.state, gauges: [
+        return WorkerGauges(status: worker.state, breaker: worker.breaker, gauges: [
             CoreMetrics.Gauge(label: "drover_worker_rss_bytes", dimensions: labels, factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_cpu_percent", dimensions: labels, factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_status", dimensions: labels + [("status", worker.state)], factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_restarts", dimensions: labels, factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_active_jobs", dimensions: labels, factory: factory),
+            CoreMetrics.Gauge(label: "drover_worker_breaker", dimensions: labels + [("state", worker.breaker)], factory: factory),
         ])
     }
 

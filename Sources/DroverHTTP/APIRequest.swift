@@ -29,12 +29,13 @@ public struct APIRequest: Sendable {
         return (String(target[..<mark]), query)
     }
 
-    static func percentDecoded(_ text: Substring) -> String {
+    /// Decodes `%XX`; `+` is a space in a query, itself in a path segment (`plusIsSpace: false`).
+    static func percentDecoded(_ text: Substring, plusIsSpace: Bool = true) -> String {
         guard text.contains(where: { $0 == "%" || $0 == "+" }) else { return String(text) }
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
-            if byte == UInt8(ascii: "+") {
+            if plusIsSpace, byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
                 let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {

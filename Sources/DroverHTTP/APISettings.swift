@@ -19,6 +19,8 @@ public struct APISettings: Sendable {
     /// Requests being read or answered at once; more get 503. Bounds the memory bodies can take:
     /// at most this many times `bodyLimitBytes`. Default: 1024.
     public var maxInFlightRequests: Int = 1_024
+    /// `http.webhooks.allowHosts`: a job's webhook must name one of these hosts; empty: any public host.
+    public var webhookAllowHosts: [String] = []
     /// Admission control.
     public var admission = AdmissionSettings()
     /// How often the queue depth is sampled. Default: 1 s.

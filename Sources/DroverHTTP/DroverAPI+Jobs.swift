@@ -19,11 +19,19 @@ extension DroverAPI {
                 mode = parsed
             }
             let waitMs = try Self.intParameter(request.query, "timeoutMs", 1...settings.maxSyncWaitMs) ?? settings.syncWaitMs
-            let job: JobRequest
+            var job: JobRequest
             do {
                 job = try JobRequest(json: request.body, type: type, maxBytes: settings.bodyLimitBytes)
             } catch {
                 throw APIError(error)
+            }
+            if let webhook = job.webhook {
+                // Refused here, before the job exists, so the client hears why rather than the call never coming.
+                do {
+                    _ = try webhookPolicy.validate(webhook)
+                } catch {
+                    throw .invalid(error.message)
+                }
             }
             if environment.isShuttingDown() {
                 throw APIError(status: 503, code: "shutting_down", message: "the server is draining and accepts no new jobs", retryAfterSeconds: 5)
@@ -33,6 +41,9 @@ extension DroverAPI {
                 throw APIError(status: 503, code: "overloaded",
                     message: "the queue is \(zone == .critical ? "full" : "filling up"); \(job.priority.rawValue) priority jobs are refused for now",
                     retryAfterSeconds: retryAfter)
+            }
+            if job.targetWorker == nil, let user = job.userId {
+                job.targetWorker = environment.route(user)
             }
             let acceptedAt = ContinuousClock.now
             let resolved = mode ?? (admission.estimatedDepth < settings.syncQueueThreshold ? .sync : .async)

@@ -1,4 +1,5 @@
 import DroverQueue
+import DroverWebhooks
 import Logging
 import Synchronization
 
@@ -13,6 +14,7 @@ public final class DroverAPI: Sendable {
     let batcher: EnqueueBatcher
     let waiters: CompletionWaiters
     let admission: AdmissionController
+    let webhookPolicy: WebhookPolicy
     public let metrics: APIMetrics
     private let inFlight = Atomic<Int>(0)
 
@@ -22,6 +24,7 @@ public final class DroverAPI: Sendable {
         self.environment = environment
         self.logger = logger
         self.token = BearerToken(settings.authToken)
+        self.webhookPolicy = WebhookPolicy(allowHosts: settings.webhookAllowHosts)
         self.batcher = EnqueueBatcher(queue: queue)
         self.metrics = APIMetrics()
         let admission = AdmissionController(
@@ -106,6 +109,8 @@ public final class DroverAPI: Sendable {
             return ("queue_status", method == "GET" ? await queueStatus() : Self.methodNotAllowed(method, "GET"))
         case (2, "queue") where rest[1] == "metrics":
             return ("queue_metrics", method == "GET" ? await queueMetrics() : Self.methodNotAllowed(method, "GET"))
+        case (2, "documents"):
+            return ("documents", method == "GET" ? await documentState(String(rest[1])) : Self.methodNotAllowed(method, "GET"))
         case (1, "dlq"):
             return ("dlq", method == "GET" ? await deadLetters(request) : Self.methodNotAllowed(method, "GET"))
         case (3, "dlq") where rest[2] == "retry":

@@ -2,6 +2,8 @@ extension JobRequest {
     /// Longest `query` (and each entry of `queries`) and `userId`, in bytes.
     public static let maxQueryBytes = 16_384
     public static let maxUserIDBytes = 256
+    /// Longest document id an `index` job may carry, in bytes.
+    public static let maxDocumentIDBytes = 256
     /// Most entries of `queries` and of `documents` in one job.
     public static let maxQueries = 1_000
     public static let maxDocuments = 10_000
@@ -61,8 +63,8 @@ extension JobRequest {
             let documents = try Self.requireArray(payload["documents"], "documents", max: Self.maxDocuments)
             for (index, document) in documents.enumerated() {
                 guard document.objectValue != nil else { throw JobQueueError(.invalidRequest, "documents[\(index)] must be an object {id, text}") }
-                guard let id = document["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 256 else {
-                    throw JobQueueError(.invalidRequest, "documents[\(index)].id must be a string of 1...256 bytes")
+                guard let id = document["id"]?.stringValue, !id.isEmpty, id.utf8.count <= Self.maxDocumentIDBytes else {
+                    throw JobQueueError(.invalidRequest, "documents[\(index)].id must be a string of 1...\(Self.maxDocumentIDBytes) bytes")
                 }
                 guard document["text"]?.stringValue != nil else {
                     throw JobQueueError(.invalidRequest, "documents[\(index)].text must be a string")

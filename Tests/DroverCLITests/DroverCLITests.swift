@@ -126,6 +126,8 @@ struct DroverCLITests {
         (["enqueue", "noop", "--priority", "urgent"], "priority must be"),
         (["enqueue", "noop", "--payload", #"{"timeout": 0}"#], "timeout must be"),
         (["enqueue", "noop", "--redis", "http://x"], "redis.url: must be redis://"),
+        (["enqueue", "noop", "--payload", #"{"webhook": "http://127.0.0.1:9/done"}"#], "refused unless listed in http.webhooks.allowHosts"),
+        (["enqueue", "noop", "--payload", #"{"webhook": "https://hooks.example.com/done"}"#], "webhook: "),
         (["enqueue", "--file", "/nonexistent/jobs.ndjson"], "cannot read"),
         (["job", "not-an-id"], "is not a job id"),
         (["dlq", "list", "--type", "nope"], "unknown type"),

@@ -8,8 +8,9 @@ import Testing
 struct LiveServerTests {
     @Test("sync and async answers, polling, a sync timeout turning 202, cancel, DLQ retry, bad input")
     func jobsEndToEnd() async throws {
-        // A short drain: the cancelled 60 s job need not hold up the fixture's stop.
-        try await withServe(workers: 2, environment: ["DROVER_SUPERVISOR_DRAIN_TIMEOUT_S": "2"]) { serve in
+        // A short drain: the cancelled 60 s job need not hold up the fixture's stop. No warm spare,
+        // so the status shows exactly the two workers asked for.
+        try await withServe(workers: 2, environment: ["DROVER_SUPERVISOR_DRAIN_TIMEOUT_S": "2", "DROVER_SUPERVISOR_SPARE_WORKERS": "0"]) { serve in
             try await serve.waitForReady(2)
             let api = LiveAPI(port: try await serve.httpPort())
             try await api.waitUntilReady()

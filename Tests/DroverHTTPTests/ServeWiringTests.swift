@@ -1,0 +1,68 @@
+import DroverQueue
+import DroverTestSupport
+import Testing
+
+@Suite("drover serve wires the supervisor and the RAG store into the HTTP API", .serialized)
+struct ServeWiringTests {
+    @Test("one user's jobs submitted over HTTP all run on one worker; webhooks follow the configured allow list; document states and pool metrics are served")
+    func stickyRoutingDocumentsAndMetrics() async throws {
+        let environment = ["DROVER_ROUTING_STICKY": "true", "DROVER_HTTP_WEBHOOKS_ALLOW_HOSTS": "hooks.internal"]
+        try await withServe(workers: 2, environment: environment) { serve in
+            try await serve.waitForReady(2)
+            let api = LiveAPI(port: try await serve.httpPort())
+            try await api.waitUntilReady()
+
+            // Sticky routing: ten async jobs of one user, each long enough that an idle second worker would take some.
+            var ids: [String] = []
+            for n in 0..<10 {
+                let response = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"userId": "alice", "sleepMs": 40, "n": \#(n)}"#)
+                #expect(response.status == 202, "\(response.bodyText)")
+                ids.append(try #require(response.json?["jobId"]?.stringValue))
+            }
+            var workers: [String] = []
+            for id in ids {
+                let record = try await api.waitForFinal(id)
+                #expect(record["status"]?.stringValue == "completed")
+                workers.append(try #require(record["workerId"]?.stringValue))
+            }
+            #expect(Set(workers).count == 1, "alice's jobs ran on \(workers)")
+            // The record the queue keeps says the same.
+            for id in ids.compactMap(JobID.init) {
+                #expect(try await serve.queue.job(id)?.workerID == workers.first)
+            }
+
+            // http.webhooks.allowHosts reaches the API: a listed host is taken, any other refused with the reason.
+            let listed = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"webhook": "http://hooks.internal:9/done"}"#)
+            #expect(listed.status == 202, "\(listed.bodyText)")
+            let unlisted = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"webhook": "http://hooks.example.com/done"}"#)
+            #expect(unlisted.status == 400 && unlisted.errorCode == "invalid_request")
+            #expect(unlisted.json?["error"]?["message"]?.stringValue?.contains("http.webhooks.allowHosts") == true, "\(unlisted.bodyText)")
+
+            // Document states come from the workers' Redis index.
+            let indexed = try await api.send("POST", "/api/rag/index?mode=sync&timeoutMs=60000",
+                body: #"{"documents": [{"id": "guide", "text": "Drover runs jobs on supervised worker processes.", "source": "manual"}]}"#)
+            #expect(indexed.status == 200 && indexed.json?["result"]?["indexed"]?.intValue == 1, "\(indexed.bodyText)")
+            let state = try await api.send("GET", "/api/rag/documents/guide")
+            #expect(state.status == 200, "\(state.bodyText)")
+            #expect(state.json?["state"]?.stringValue == "indexed" && state.json?["source"]?.stringValue == "manual")
+            #expect(try await api.send("GET", "/api/rag/documents/nobody").status == 404)
+            #expect(try await api.send("GET", "/api/rag/documents/bad%0Aid").status == 400)
+
+            // /metrics: desired against started and ready workers, the autoscaler, each worker's breaker.
+            let metrics = try await api.send("GET", "/metrics").bodyText
+            let values = Dictionary(metrics.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line -> (String, Double)? in
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, let value = Double(parts[1]) else { return nil }
+                return (String(parts[0]), value)
+            }, uniquingKeysWith: { $1 })
+            #expect(values["drover_workers_desired"] == 2)
+            // Started workers may include a warm spare beside the two slots.
+            #expect(values["drover_workers_actual"] ?? 0 >= 2)
+            #expect(values["drover_workers_ready"] == 2)
+            #expect(values["drover_autoscale_enabled"] == 0)
+            let breakers = metrics.split(separator: "\n").filter { $0.hasPrefix("drover_worker_breaker{") }
+            #expect(breakers.count >= 2, "\(breakers)")
+            #expect(breakers.allSatisfy { $0.contains(#"state="closed""#) })
+        }
+    }
+}
