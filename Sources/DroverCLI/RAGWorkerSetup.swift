@@ -53,7 +53,6 @@ struct RAGWorkerSetup: Sendable {
         configuration.chunking = ChunkingOptions(size: settings.rag.chunkSize, overlap: settings.rag.chunkOverlap)
         return configuration
     }
-    }
 
     /// The embedder and generator `rag.embedder` and `rag.generator` name; the `openai` ones share one endpoint.
     private static func models(
