@@ -133,6 +133,13 @@ struct WorkerCommand: AsyncParsableCommand {
         let handlers = Self.handlers.merging(rag.handlers) { noop, _ in noop }
         let runner = JobRunner(queue: queue, handlers: handlers, configuration: configuration, logger: logger)
         let session = try WorkerControlSession.inherited(runner: runner, queue: queue, workerID: configuration.workerID, logger: logger)
+        if configuration.types.contains(where: RAGHandlers.types.contains) {
+            let counters = rag.engine.counters
+            session?.reportCacheCounts {
+                let stats = counters.snapshot
+                return CacheCounts(l1Hits: stats.l1Hits, l1Misses: stats.l1Misses, l2Hits: stats.l2Hits, l2Misses: stats.l2Misses)
+            }
+        }
         let signals = SignalWatcher([SIGTERM, SIGINT, Self.parentDeathSignal.rawValue]) { number in
             if number == Self.parentDeathSignal.rawValue {
                 // The supervisor is gone: nobody will put our leases back, so do it now and go.

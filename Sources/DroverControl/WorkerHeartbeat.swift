@@ -13,6 +13,8 @@ public struct WorkerHeartbeat: Hashable, Sendable {
     /// rather than start times, so the two processes never need to agree on a clock.
     public var activeJobElapsedMs: [Int]
     public var activeJobTimeoutMs: [Int]
+    /// The RAG cache's hits and misses; zero for a worker that serves no RAG queue.
+    public var cache = CacheCounts()
 
     public init(
         activeJobs: Int = 0,

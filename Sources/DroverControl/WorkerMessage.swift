@@ -60,6 +60,10 @@ extension WorkerMessage: ControlMessage {
                 try writer.writeCount(elapsed, field: "activeJobElapsedMs")
                 try writer.writeCount(timeout, field: "activeJobTimeoutMs")
             }
+            try writer.writeCount(beat.cache.l1Hits, field: "cache.l1Hits")
+            try writer.writeCount(beat.cache.l1Misses, field: "cache.l1Misses")
+            try writer.writeCount(beat.cache.l2Hits, field: "cache.l2Hits")
+            try writer.writeCount(beat.cache.l2Misses, field: "cache.l2Misses")
         case .ready, .draining, .drained:
             break
         }
@@ -96,6 +100,9 @@ extension WorkerMessage: ControlMessage {
                 beat.activeJobElapsedMs[index] = try reader.readCount(field: "activeJobElapsedMs")
                 beat.activeJobTimeoutMs[index] = try reader.readCount(field: "activeJobTimeoutMs")
             }
+            beat.cache = CacheCounts(
+                l1Hits: try reader.readCount(field: "cache.l1Hits"), l1Misses: try reader.readCount(field: "cache.l1Misses"),
+                l2Hits: try reader.readCount(field: "cache.l2Hits"), l2Misses: try reader.readCount(field: "cache.l2Misses"))
             message = .heartbeat(beat)
         case TypeCode.draining:
             message = .draining

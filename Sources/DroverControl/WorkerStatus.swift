@@ -18,6 +18,8 @@ public struct WorkerStatus: Hashable, Sendable {
     public var restarts: Int
     /// The slot's circuit breaker: `closed`, `open` (tripped: out of routing) or `half-open`.
     public var breaker: String = "closed"
+    /// The worker's RAG cache hits and misses per tier, from its last heartbeat.
+    public var cache = CacheCounts()
 
     public init(
         id: String, pid: Int32, state: String,
@@ -56,6 +58,10 @@ extension WorkerStatus {
             "lastHeartbeatAgoMs": lastHeartbeatAgoMs.map { .int($0) } ?? .null,
             "restarts": .int(restarts),
             "breaker": .string(breaker),
+            "cache": .object([
+                "l1Hits": .int(cache.l1Hits), "l1Misses": .int(cache.l1Misses),
+                "l2Hits": .int(cache.l2Hits), "l2Misses": .int(cache.l2Misses),
+            ]),
         ])
     }
 
@@ -80,6 +86,12 @@ extension WorkerStatus {
             restarts: try fields.int("restarts")
         )
         breaker = try fields.optionalString("breaker") ?? "closed"
+        if let counts = fields.members["cache"], counts != .null {
+            let cacheFields = try JSONFields(counts, context: "worker cache counts", code: .invalidResponse)
+            cache = CacheCounts(
+                l1Hits: try cacheFields.int("l1Hits"), l1Misses: try cacheFields.int("l1Misses"),
+                l2Hits: try cacheFields.int("l2Hits"), l2Misses: try cacheFields.int("l2Misses"))
+        }
     }
 }
 

@@ -128,6 +128,10 @@ public final class APIMetrics: Sendable {
                 entry.gauges[3].record(worker.restarts)
                 entry.gauges[4].record(worker.activeJobs)
                 entry.gauges[5].record(1)
+                entry.gauges[6].record(worker.cache.l1Hits)
+                entry.gauges[7].record(worker.cache.l1Misses)
+                entry.gauges[8].record(worker.cache.l2Hits)
+                entry.gauges[9].record(worker.cache.l2Misses)
             }
             for (id, entry) in known where !seen.contains(id) {
                 entry.gauges.forEach { $0.destroy() }
@@ -145,6 +149,11 @@ public final class APIMetrics: Sendable {
             CoreMetrics.Gauge(label: "drover_worker_restarts", dimensions: labels, factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_active_jobs", dimensions: labels, factory: factory),
             CoreMetrics.Gauge(label: "drover_worker_breaker", dimensions: labels + [("state", worker.breaker)], factory: factory),
+            // Counts since the worker started (they restart with it), so gauges rather than counters.
+            CoreMetrics.Gauge(label: "drover_worker_cache_hits", dimensions: labels + [("tier", "l1")], factory: factory),
+            CoreMetrics.Gauge(label: "drover_worker_cache_misses", dimensions: labels + [("tier", "l1")], factory: factory),
+            CoreMetrics.Gauge(label: "drover_worker_cache_hits", dimensions: labels + [("tier", "l2")], factory: factory),
+            CoreMetrics.Gauge(label: "drover_worker_cache_misses", dimensions: labels + [("tier", "l2")], factory: factory),
         ])
     }
 

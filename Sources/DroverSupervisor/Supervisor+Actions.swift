@@ -143,6 +143,7 @@ extension Supervisor {
     /// Drops what we kept for a worker that is gone.
     func forget(_ id: WorkerID) {
         endpoints.removeValue(forKey: id)?.close()
+        cacheCounts.removeValue(forKey: id)
         if let pid = pids.removeValue(forKey: id) { cpuTicks.removeValue(forKey: pid) }
     }
 }

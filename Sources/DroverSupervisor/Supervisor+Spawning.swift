@@ -61,7 +61,9 @@ extension Supervisor {
                     switch message {
                     case .hello: post.yield(.event(.hello(id)))
                     case .ready: post.yield(.event(.ready(id)))
-                    case .heartbeat(let beat): post.yield(.event(.heartbeat(id, Self.stats(beat))))
+                    case .heartbeat(let beat):
+                        post.yield(.event(.heartbeat(id, Self.stats(beat))))
+                        post.yield(.cacheCounts(id, beat.cache))
                     case .draining, .drained: break
                     }
                 }

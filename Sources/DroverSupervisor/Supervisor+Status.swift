@@ -19,6 +19,7 @@ extension Supervisor {
                 lastHeartbeatAgoMs: Int(now - worker.lastHeartbeatAt),
                 restarts: failures[worker.slot] ?? 0)
             status.breaker = breakers[worker.slot] ?? "closed"
+            status.cache = cacheCounts[worker.id] ?? CacheCounts()
             return status
         }
         var status = PoolStatus(

@@ -18,6 +18,8 @@ public actor Supervisor {
         case event(SupervisorEvent)
         case tick
         case admin(AdminCommand, CheckedContinuation<Result<String, SupervisorCoreError>, Never>)
+        /// Telemetry that decides nothing (the RAG cache counts), kept beside the core for status.
+        case cacheCounts(WorkerID, CacheCounts)
     }
 
     var core: SupervisorCore
@@ -33,6 +35,7 @@ public actor Supervisor {
     var endpoints: [WorkerID: SupervisorEndpoint] = [:]
     var pids: [WorkerID: Int32] = [:]
     var cpuTicks: [Int32: (ticks: Int, at: ContinuousClock.Instant)] = [:]
+    var cacheCounts: [WorkerID: CacheCounts] = [:]
     var lastWatchdog = ContinuousClock.now
     var lastSample = ContinuousClock.now
     var lastDepthSample = ContinuousClock.now
@@ -118,6 +121,8 @@ public actor Supervisor {
                         lastSample = ContinuousClock.now
                         await sampleResources()
                     }
+                case .cacheCounts(let id, let counts):
+                    if endpoints[id] != nil { cacheCounts[id] = counts }
                 case .admin(let command, let reply):
                     let result: Result<[SupervisorAction], SupervisorCoreError>
                     do throws(SupervisorCoreError) {

@@ -19,6 +19,7 @@ public final class WorkerControlSession: Sendable {
     let cpu = Mutex((ticks: 0, at: ContinuousClock.now))
     let finishing = Mutex(false)
     let activation = Mutex(Activation.notAsked)
+    let cacheSource = Mutex<(@Sendable () -> CacheCounts)?>(nil)
 
     /// A spare's wait for its slot: `activate` ends it with true, a drain or stop with false.
     enum Activation {
@@ -56,6 +57,11 @@ public final class WorkerControlSession: Sendable {
                 }
             }
         }
+    }
+
+    /// Adds the RAG cache's counters to every heartbeat from now on.
+    public func reportCacheCounts(from source: @escaping @Sendable () -> CacheCounts) {
+        cacheSource.withLock { $0 = source }
     }
 
     /// Stops reserving and lets running jobs finish; a spare still waiting for its slot gives up.
@@ -154,10 +160,12 @@ public final class WorkerControlSession: Sendable {
         // The ids fit the control protocol's frame even at high concurrency: the first 500 are enough
         // for the supervisor to find an overrun; activeJobs still counts them all.
         let running = runner.running.report(now: now).prefix(500)
-        return WorkerHeartbeat(
+        var beat = WorkerHeartbeat(
             activeJobs: stats.activeJobs, completedJobs: stats.completedJobs, failedJobs: stats.failedJobs,
             avgLatencyMs: stats.averageLatencyMs, memoryUsageMB: rss, cpuPercent: max(0, percent),
             uptimeSeconds: (now - started).inSeconds, activeJobIDs: running.map(\.id.rawValue),
             activeJobElapsedMs: running.map(\.elapsedMs), activeJobTimeoutMs: running.map(\.timeoutMs))
+        if let source = cacheSource.withLock({ $0 }) { beat.cache = source() }
+        return beat
     }
 }

@@ -30,6 +30,7 @@ struct AdminProtocolTests {
         scaled.readyWorkers = 1
         scaled.autoscale = AutoscaleStatus(enabled: true, lastSampledWaiting: 5_000, lastStep: "up to 8 workers: 5000 waiting", lastStepAgoMs: 1_200)
         scaled.workers[0].breaker = "open"
+        scaled.workers[0].cache = CacheCounts(l1Hits: 7, l1Misses: 3, l2Hits: 2, l2Misses: 1)
         for response in [AdminResponse.status(Self.status), .status(degraded), .status(scaled), .ok("scaling to 4 workers"), .error("no worker \"x\""),
                          .routes(["u1": "w1.1", "u2": "w2.3"]), .routes([:])] {
             #expect(try AdminResponse(jsonLine: response.jsonLine) == response)

@@ -63,6 +63,23 @@ struct ServeWiringTests {
             let breakers = metrics.split(separator: "\n").filter { $0.hasPrefix("drover_worker_breaker{") }
             #expect(breakers.count >= 2, "\(breakers)")
             #expect(breakers.allSatisfy { $0.contains(#"state="closed""#) })
+
+            // The workers' RAG cache hits and misses reach /metrics through their heartbeats:
+            // the same search twice from one user (so one worker) misses, then hits. `n` keeps the
+            // queue's 5 s dedup from folding the second job into the first.
+            for n in 0..<2 {
+                let search = try await api.send("POST", "/api/rag/search?mode=sync&timeoutMs=60000",
+                    body: #"{"query": "supervised worker processes", "userId": "cache-user", "n": \#(n)}"#)
+                #expect(search.status == 200, "\(search.bodyText)")
+            }
+            func cacheTotal(_ name: String, _ text: String) -> Double {
+                text.split(separator: "\n").filter { $0.hasPrefix(name + "{") && $0.contains(#"tier="l1""#) }
+                    .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            }
+            try await ServeFixture.waitUntil(timeout: .seconds(30), "cache counts in /metrics") {
+                let text = try await api.send("GET", "/metrics").bodyText
+                return cacheTotal("drover_worker_cache_misses", text) >= 1 && cacheTotal("drover_worker_cache_hits", text) >= 1
+            }
         }
     }
 }
