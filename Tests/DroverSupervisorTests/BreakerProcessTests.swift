@@ -28,12 +28,9 @@ struct BreakerProcessTests {
     /// The `breaker` field of the worker `id` in `drover status --json`.
     func breaker(of id: String, _ serve: ServeFixture) async throws -> String? {
         let text = try await serve.drover(["status", "--json"]).out
-        guard let range = text.range(of: "\"id\":\"\(id)\"") else { return nil }
-        let before = text[..<range.lowerBound]
-        guard let open = before.range(of: "{", options: .backwards) else { return nil }
-        let object = text[open.lowerBound...].prefix { $0 != "}" }
-        guard let field = object.range(of: "\"breaker\":\"") else { return nil }
-        return String(object[field.upperBound...].prefix { $0 != "\"" })
+        let status = try JSONValue(parsing: Array(text.utf8))
+        let workers = status["workers"]?.arrayValue ?? []
+        return workers.first { $0["id"]?.stringValue == id }?["breaker"]?.stringValue
     }
 
     @Test func threeCrashesTripTheBreakerRoutingAvoidsTheSlotAndACompletedJobClosesIt() async throws {

@@ -20,7 +20,7 @@ struct SpareWorkerTests {
             let spare = Self.sparePIDs(serve)[0]
             // The spare reserves nothing while it waits.
             let ids = try await serve.queue.enqueue(noopJobs(6, sleepMs: 1_000)).map(\.id)
-            try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active >= 2 }
+            try await eventually(timeout: .seconds(60), "jobs started") { try await serve.queue.job(ids[0])?.workerID != nil }
             for id in ids {
                 if let worker = try await serve.queue.job(id)?.workerID { #expect(!worker.hasPrefix("spare")) }
             }
