@@ -53,7 +53,8 @@ struct RedisHostRegistryTests {
     func deadHostClaimedOnce() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
-        let a = registry(redis), b = registry(redis), c = registry(redis)
+        // Only c is meant to die: the survivors' entries outlive any pause of a slow machine.
+        let a = registry(redis, lifetime: .seconds(60)), b = registry(redis, lifetime: .seconds(60)), c = registry(redis)
         _ = try await c.beat(entry("c"), forgetting: [])
         var claims: [String: Int] = [:]
         var lastLive: [String] = []
@@ -88,7 +89,7 @@ struct RedisHostRegistryTests {
     func lapsedClaim() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
-        let a = registry(redis, claim: .milliseconds(300)), c = registry(redis)
+        let a = registry(redis, lifetime: .seconds(60), claim: .milliseconds(300)), c = registry(redis)
         _ = try await c.beat(entry("c"), forgetting: [])
         _ = try await beatUntil(a, entry("a"), "c claimed") { $0.orphans == [entry("c")] }
         // a "crashed" while recovering: it never forgets c, so c comes back to whoever beats next.
@@ -101,11 +102,13 @@ struct RedisHostRegistryTests {
     func hostComesBack() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
-        let a = registry(redis), c = registry(redis)
+        let a = registry(redis, lifetime: .seconds(60)), c = registry(redis)
         _ = try await c.beat(entry("c"), forgetting: [])
         _ = try await beatUntil(a, entry("a"), "c claimed") { !$0.orphans.isEmpty }
-        #expect(try await c.beat(entry("c"), forgetting: []).declaredDead)
-        #expect(try await c.beat(entry("c"), forgetting: []).declaredDead == false)
+        // c comes back, this time with an entry that outlives the rest of the test.
+        let back = registry(redis, lifetime: .seconds(60))
+        #expect(try await back.beat(entry("c"), forgetting: []).declaredDead)
+        #expect(try await back.beat(entry("c"), forgetting: []).declaredDead == false)
         // a's recovery finishes after c came back: forgetting must not drop c's fresh entry.
         let view = try await a.beat(entry("a"), forgetting: ["c"])
         #expect(view.live == [entry("c")])
