@@ -161,7 +161,10 @@ public final class HTTPClient: Sendable {
 
     private func connect(_ key: ConnectionPool.Key, deadline: NIODeadline, eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let remaining = deadline - NIODeadline.now()
-        let connectTimeout = min(Self.timeAmount(configuration.connectTimeout), max(remaining, .milliseconds(1)))
+        let configured = Self.timeAmount(configuration.connectTimeout)
+        let connectTimeout = min(configured, max(remaining, .milliseconds(1)))
+        // When the request's own deadline is the shorter limit, running out of it is a request timeout.
+        let deadlineBound = connectTimeout < configured
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -179,7 +182,11 @@ public final class HTTPClient: Sendable {
             connected = bootstrap.connect(host: key.address, port: key.port)
         }
         return connected.flatMapErrorThrowing { error in
-            throw Self.connectError(error, target: target, timeout: connectTimeout)
+            let failure = Self.connectError(error, target: target, timeout: connectTimeout)
+            if deadlineBound && failure.code == .connectTimeout {
+                throw HTTPClientError(.requestTimeout, "no response within the request timeout: still connecting to \(target)")
+            }
+            throw failure
         }
     }
 

@@ -157,6 +157,8 @@ public func withServe(
         try await body(serve)
     } catch {
         await serve.stop()
+        // The supervisor's log is the only account of what the workers did: show it with the failure.
+        FileHandle.standardError.write(Data("--- drover serve log (test failed: \(error)) ---\n\(serve.log)\n--- end of log ---\n".utf8))
         throw error
     }
     await serve.stop()

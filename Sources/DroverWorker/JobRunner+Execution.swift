@@ -22,10 +22,10 @@ extension JobRunner {
             running.register(job, lease: lease, now: .now)
             let task = Task { [self] in
                 let kind = await execute(job, lease: lease, handler: handler)
-                guard let entry = running.take(job.id) else { return }
+                guard let entry = running.take(lease) else { return }
                 report(JobOutcome(lease: lease, kind: kind, durationMicros: Self.micros(since: entry.started)))
             }
-            running.attach(task, to: job.id)
+            running.attach(task, to: lease)
         }
     }
 

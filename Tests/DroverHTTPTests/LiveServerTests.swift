@@ -131,8 +131,9 @@ struct LiveServerTests {
             try await serve.waitForReady(1)
             let api = LiveAPI(port: try await serve.httpPort())
             try await api.waitUntilReady()
-            let job = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"sleepMs": 3000}"#)
+            let job = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"sleepMs": 10000}"#)
             let id = try #require(job.json?["jobId"]?.stringValue.flatMap(JobID.init))
+            // Long enough that a poll delayed by a loaded machine still finds it running.
             try await ServeFixture.waitUntil(timeout: .seconds(30), "the job running") { try await serve.queue.job(id)?.status == .active }
             try serve.process.kill(.sigterm)
             // The signal is handled on its own thread: give it a moment, not a fixed sleep.

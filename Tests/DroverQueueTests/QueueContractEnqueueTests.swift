@@ -4,6 +4,13 @@ import Testing
 
 @Suite("Queue contract: enqueue, dedup and validation")
 struct QueueContractEnqueueTests {
+    /// A dedup window no pause of a loaded machine outlasts, where the window's end is not under test.
+    static let windowOutlastingTheTest: QueuePolicy = {
+        var policy = QueuePolicy()
+        policy.dedupWindowMs = 600_000
+        return policy
+    }()
+
     @Test(arguments: QueueBackend.allCases)
     func enqueuedJobIsReservedCompletedAndItsResultReadBack(_ backend: QueueBackend) async throws {
         try await withQueue(backend) { queue in
@@ -64,7 +71,7 @@ struct QueueContractEnqueueTests {
 
     @Test(arguments: QueueBackend.allCases)
     func equalJobWithinTheDedupWindowReturnsTheFirstJob(_ backend: QueueBackend) async throws {
-        try await withQueue(backend) { queue in
+        try await withQueue(backend, policy: Self.windowOutlastingTheTest) { queue in
             let payload = uniquePayload(["query": .string("q"), "userId": .string("u1")])
             let first = try await queue.enqueue([request(.ask, payload: payload)])[0]
             #expect(!first.duplicate)
@@ -80,7 +87,7 @@ struct QueueContractEnqueueTests {
 
     @Test(arguments: QueueBackend.allCases)
     func dedupReturnsTheFirstJobEvenAfterItFinished(_ backend: QueueBackend) async throws {
-        try await withQueue(backend) { queue in
+        try await withQueue(backend, policy: Self.windowOutlastingTheTest) { queue in
             let payload = uniquePayload()
             let id = try await queue.enqueueOne(request(payload: payload))
             let (_, lease) = try #require(try await queue.reserveOne())
@@ -92,7 +99,7 @@ struct QueueContractEnqueueTests {
 
     @Test(arguments: QueueBackend.allCases)
     func dedupComparesTypeAndTheWholePayload(_ backend: QueueBackend) async throws {
-        try await withQueue(backend) { queue in
+        try await withQueue(backend, policy: Self.windowOutlastingTheTest) { queue in
             let nonce = JSONValue.string(UUID().uuidString)
             let first = try await queue.enqueueOne(request(.ask, payload: .object(["nonce": nonce, "query": .string("q"), "userId": .string("u1")])))
             let otherUser = try await queue.enqueue([request(.ask, payload: .object(["nonce": nonce, "query": .string("q"), "userId": .string("u2")]))])[0]

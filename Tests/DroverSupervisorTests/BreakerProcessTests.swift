@@ -10,7 +10,7 @@ struct BreakerProcessTests {
     static let environment = [
         "DROVER_ROUTING_BREAKER_FAILURES": "3",
         "DROVER_ROUTING_BREAKER_WINDOW_S": "60",
-        "DROVER_ROUTING_BREAKER_OPEN_S": "10",
+        "DROVER_ROUTING_BREAKER_OPEN_S": "25",
         "DROVER_SUPERVISOR_RESTART_BACKOFF_BASE_MS": "100",
     ]
 

@@ -10,8 +10,9 @@ struct SupervisorProcessTests {
     @Test func killedWorkerIsReplacedAndItsJobCompletesOnAnotherWorker() async throws {
         try await withServe(workers: 2) { serve in
             try await serve.waitForReady(2)
-            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 1_500)).map(\.id)
-            try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active >= 2 }
+            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 5_000)).map(\.id)
+            // A job's worker stays on its record once it started, so a slow poll cannot miss it.
+            try await eventually("the first job started") { try await serve.queue.job(ids[0])?.workerID != nil }
             let victim = try #require(try await serve.queue.job(ids[0])?.workerID)
             let victimPID = try #require(pid(of: victim, in: serve))
             try Posix.kill(victimPID, .sigkill)
@@ -28,12 +29,14 @@ struct SupervisorProcessTests {
     @Test func sigtermLetsRunningJobsFinishAndExitsZero() async throws {
         try await withServe(workers: 2) { serve in
             try await serve.waitForReady(2)
-            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 3_000)).map(\.id)
-            try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active == 4 }
+            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 6_000)).map(\.id)
+            try await eventually("every job started") { try await allStarted(serve.queue, ids) }
             try serve.process.kill(.sigterm)
             let exit = try await serve.process.wait(timeout: .seconds(25))
             #expect(exit == .exited(code: 0))
             #expect(try await allCompleted(serve.queue, ids))
+            // Drained, not interrupted: no job was put back and run a second time.
+            for id in ids { #expect(try await serve.queue.job(id)?.attempts == 1) }
         }
     }
 
@@ -52,7 +55,8 @@ struct SupervisorProcessTests {
     @Test func killedSupervisorTakesItsWorkersWithItAndTheirLeasesComeBack() async throws {
         try await withServe(workers: 2) { serve in
             try await serve.waitForReady(2)
-            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 5_000)).map(\.id)
+            // Jobs far longer than any pause of a loaded machine: all four are still running at the kill.
+            let ids = try await serve.queue.enqueue(noopJobs(4, sleepMs: 60_000, timeoutMs: 120_000)).map(\.id)
             try await eventually("jobs running") { try await serve.queue.counts(of: .noop).active == 4 }
             let workers = serve.readyPIDs()
             try serve.process.kill(.sigkill)
