@@ -77,17 +77,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // The RAG pipeline: documents, chunker, embedders, index, search, answers, cache. Pure: no Redis, no processes.
-        .target(name: "DroverRAG", dependencies: ["DroverJSON", "DroverQueue"]),
+        // The two-tier cache a worker reads through (byte-bounded LRU L1, a shared L2 store, counters). Pure: no Redis.
+        .target(name: "DroverCache"),
+
+        // The RAG pipeline: documents, chunker, embedders, index, search, answers. Pure: no Redis, no processes.
+        .target(name: "DroverRAG", dependencies: ["DroverJSON", "DroverQueue", "DroverCache"]),
 
         // The RAG index and shared cache in Redis: every RAG key and script lives here.
-        .target(name: "DroverRAGRedis", dependencies: ["DroverRAG", "DroverRedis"]),
+        .target(name: "DroverRAGRedis", dependencies: ["DroverRAG", "DroverRedis", "DroverCache"]),
 
         // The RAG job handlers (index/search/ask/batch/evaluate) over a RAGEngine.
         .target(name: "DroverRAGHandlers", dependencies: ["DroverRAG", "DroverWorker", "DroverQueue"]),
 
         // `drover bench rag`: the pipeline's speed, cache hit rates and retrieval quality, in-process.
-        .target(name: "DroverRAGBench", dependencies: ["DroverRAG", "DroverJSON"]),
+        .target(name: "DroverRAGBench", dependencies: ["DroverRAG", "DroverJSON", "DroverCache"]),
 
         // A supervised `redis-server` child on a Unix socket: `drover serve`'s default, and benchmarks'.
         .target(name: "DroverEmbeddedRedis", dependencies: ["DroverPosix", "DroverRedis"]),
@@ -139,8 +142,8 @@ let package = Package(
         // The `openai` embedder and chat generator: any OpenAI-compatible server, over DroverHTTPClient.
         .target(name: "DroverRAGOpenAI", dependencies: ["DroverRAG", "DroverHTTPClient", "DroverJSON"]),
 
-        // The `http` job handler: forwards a job to an existing RAG service.
-        .target(name: "DroverHTTPHandler", dependencies: ["DroverHTTPClient", "DroverWorker", "DroverQueue"]),
+        // The `http` job handler: forwards a job to an existing RAG service, through the two-tier cache.
+        .target(name: "DroverHTTPHandler", dependencies: ["DroverHTTPClient", "DroverWorker", "DroverQueue", "DroverCache", "DroverJSON"]),
 
         // `drover loadtest`: closed- or open-loop HTTP load with exact latency percentiles.
         .target(name: "DroverLoadTest", dependencies: [
@@ -161,7 +164,7 @@ let package = Package(
         .target(name: "DroverCLI", dependencies: [
             "DroverQueue", "DroverRedis", "DroverRedisQueue", "DroverConfig", "DroverWorker",
             "DroverBench", "DroverPosix", "DroverEmbeddedRedis", "DroverSupervisor", "DroverSupervisorCore",
-            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
+            "DroverControl", "DroverControlSocket", "DroverSystemd", "DroverCache", "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverRAGBench",
             "DroverHTTP",
             "DroverLoadTest", "DroverWebhooks", "DroverRAGOpenAI", "DroverHTTPHandler", "DroverHTTPClient",
             "DroverRegistry",
@@ -184,7 +187,7 @@ let package = Package(
         ]),
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
         .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
-        .testTarget(name: "DroverRAGTests", dependencies: ["DroverRAG", "DroverJSON"]),
+        .testTarget(name: "DroverRAGTests", dependencies: ["DroverRAG", "DroverJSON", "DroverCache"]),
         .testTarget(name: "DroverRAGIntegrationTests", dependencies: [
             "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverWorker", "DroverQueue", "DroverRedis",
             "DroverRedisQueue", "DroverTestSupport",
@@ -203,7 +206,7 @@ let package = Package(
         ]),
         .testTarget(name: "DroverRAGOpenAITests", dependencies: [
             "DroverRAGOpenAI", "DroverRAG", "DroverHTTPHandler", "DroverHTTPClient", "DroverWorker", "DroverQueue", "DroverJSON",
-            "DroverRedisQueue", "DroverTestSupport", "DroverPosix", "DroverRAGHandlers",
+            "DroverRedisQueue", "DroverTestSupport", "DroverPosix", "DroverRAGHandlers", "DroverCache", "DroverRAGRedis", "DroverRedis",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import DroverCache
 import DroverConfig
 import DroverHTTPClient
 import DroverHTTPHandler
@@ -10,7 +11,9 @@ import DroverRedis
 import DroverWorker
 
 /// Builds a worker's RAG pipeline: the engine over the shared Redis index, configured from
-/// `cache.*` and `rag.*`, and the `http` handlers for job types that have an upstream.
+/// `cache.*` and `rag.*`, and the `http` handlers for job types that have an upstream. Both read
+/// through one two-tier cache, so `cache.l1MB` bounds the worker's L1 and one set of counters
+/// reaches its heartbeats.
 struct RAGWorkerSetup: Sendable {
     let engine: RAGEngine
     let store: RedisRAGStore
@@ -22,6 +25,11 @@ struct RAGWorkerSetup: Sendable {
     init(settings: DroverConfiguration, url: RedisURL, options: RedisOptions, namespace: String) async throws {
         let configuration = Self.configuration(settings)
         let rag = settings.rag
+        // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
+        store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
+        let cache = TwoTierCache(l1Bytes: configuration.l1Bytes, shared: store)
+        let upstreamCache = UpstreamCache(
+            tiers: cache, queriesSeconds: configuration.queriesTTLSeconds, answersSeconds: configuration.answersTTLSeconds)
         var upstreams: [JobType: HTTPUpstreamHandler] = [:]
         var embedder: any Embedder = HashingEmbedder()
         var generator: any AnswerGenerator = ExtractiveGenerator()
@@ -32,13 +40,11 @@ struct RAGWorkerSetup: Sendable {
             let client = HTTPClient(configuration: clientConfiguration)
             for (type, upstream) in rag.upstream {
                 guard let jobType = JobType(rawValue: type) else { continue }
-                upstreams[jobType] = try HTTPUpstreamHandler(url: upstream, client: client)
+                upstreams[jobType] = try HTTPUpstreamHandler(url: upstream, client: client, cache: upstreamCache)
             }
             (embedder, generator) = try await Self.models(rag, client: client)
         }
-        // A client of its own: index writes are large and must not delay the queue's reserve and ack calls.
-        store = RedisRAGStore(client: RedisClient(url: url, options: options), namespace: namespace)
-        engine = RAGEngine(store: store, embedder: embedder, generator: generator, configuration: configuration)
+        engine = RAGEngine(store: store, embedder: embedder, generator: generator, configuration: configuration, cache: cache)
         redisOptions = options
         self.upstreams = upstreams
     }

@@ -1,3 +1,5 @@
+import DroverCache
+
 /// The store of `single` mode: one process, no Redis, nothing survives a restart.
 public actor InMemoryRAGStore: RAGStore {
     private var version: Int64 = 0
@@ -7,6 +9,7 @@ public actor InMemoryRAGStore: RAGStore {
     private var states: [String: (state: String, error: String?)] = [:]
     private var asked: [[UInt8]: Int] = [:]
     private var cacheEntries: [String: (value: [UInt8], expiresAt: ContinuousClock.Instant)] = [:]
+    private var generations: [String: Int64] = [:]
 
     public init() {}
 
@@ -75,9 +78,18 @@ public actor InMemoryRAGStore: RAGStore {
         asked.sorted { $0.value > $1.value }.prefix(limit).map(\.key)
     }
 
-    public func cachedValue(_ key: String) -> [UInt8]? {
-        guard let entry = cacheEntries[key], entry.expiresAt > .now else { return nil }
-        return entry.value
+    public func cachedValue(_ key: String) -> SharedCacheEntry? {
+        let now = ContinuousClock.now
+        guard let entry = cacheEntries[key], entry.expiresAt > now else { return nil }
+        let remaining = (entry.expiresAt - now).components
+        return SharedCacheEntry(value: entry.value, remainingMs: remaining.seconds * 1000 + remaining.attoseconds / 1_000_000_000_000_000)
+    }
+
+    public func generation(of scope: String) -> Int64 { generations[scope, default: 0] }
+
+    public func advanceGeneration(of scope: String) -> Int64 {
+        generations[scope, default: 0] += 1
+        return generations[scope, default: 0]
     }
 
     public func cache(_ value: [UInt8], for key: String, ttlSeconds: Int) {

@@ -1,3 +1,4 @@
+import DroverCache
 import DroverJSON
 
 /// The RAG pipeline of one worker: its in-memory index (kept in step with the store), its L1
@@ -12,23 +13,27 @@ public actor RAGEngine {
     public nonisolated let embedder: any Embedder
     public nonisolated let generator: any AnswerGenerator
     public nonisolated let configuration: RAGConfiguration
-    public nonisolated let counters = RAGCacheCounters()
+    /// L1 and L2; the `http` handlers of the same worker share it, and its L1 budget.
+    public nonisolated let cache: TwoTierCache
+    public nonisolated var counters: CacheTierCounters { cache.counters }
 
     var index: RAGIndex
     /// The store version the index reflects; -1 before the first load.
     var version: Int64 = -1
     /// Versions at which documents were removed here, so a slower refresh cannot bring one back.
     private var removedAt: [String: Int64] = [:]
-    var l1: ByteLRUCache
 
+    /// - Parameter cache: the worker's cache when others share it; by default one of
+    ///   `configuration.l1Bytes` over `store`.
     public init(store: any RAGStore, embedder: any Embedder = HashingEmbedder(),
-                generator: any AnswerGenerator = ExtractiveGenerator(), configuration: RAGConfiguration = .init()) {
+                generator: any AnswerGenerator = ExtractiveGenerator(), configuration: RAGConfiguration = .init(),
+                cache: TwoTierCache? = nil) {
         self.store = store
         self.embedder = embedder
         self.generator = generator
         self.configuration = configuration
         self.index = RAGIndex(dimensions: embedder.dimensions)
-        self.l1 = ByteLRUCache(capacityBytes: configuration.l1Bytes)
+        self.cache = cache ?? TwoTierCache(l1Bytes: configuration.l1Bytes, shared: store)
     }
 
     /// Documents and chunks in this worker's index.
@@ -73,7 +78,7 @@ public actor RAGEngine {
         if current > version {
             version = current
             // Every cached result names an older version now; drop them rather than wait for the LRU.
-            l1.removeAll()
+            cache.removeAllL1()
         }
     }
 

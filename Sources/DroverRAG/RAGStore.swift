@@ -1,12 +1,14 @@
+import DroverCache
+
 /// Where documents, chunks and vectors live so that every worker sees them and they survive
-/// restarts, plus the shared (L2) cache and the per-document lock.
+/// restarts, plus the shared (L2) cache (`SharedCacheStore`) and the per-document lock.
 ///
 /// Implementations: `RedisRAGStore` (DroverRAGRedis) for `multi` and `distributed`, and
 /// `InMemoryRAGStore` for `single` mode. Obligations:
 /// - Every `commit` and `delete` advances `version` by one and records the document as changed at
 ///   that version, atomically, so `changes(since:)` never misses a change.
 /// - A lock is held by one token at a time until released or its TTL passes.
-public protocol RAGStore: Sendable {
+public protocol RAGStore: SharedCacheStore {
     /// The current index version and the ids changed after `version` (committed or deleted).
     func changes(since version: Int64) async throws -> (version: Int64, changed: [String])
     /// The stored documents for `ids`; a missing entry means deleted.
@@ -32,7 +34,4 @@ public protocol RAGStore: Sendable {
     func noteQuery(_ query: [UInt8]) async throws
     /// The most-asked queries of the last day, most asked first.
     func popularQueries(limit: Int) async throws -> [[UInt8]]
-
-    func cachedValue(_ key: String) async throws -> [UInt8]?
-    func cache(_ value: [UInt8], for key: String, ttlSeconds: Int) async throws
 }

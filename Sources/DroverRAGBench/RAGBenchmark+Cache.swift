@@ -1,5 +1,6 @@
 import DroverJSON
 import Glibc
+import DroverCache
 import DroverRAG
 
 extension RAGBenchmark {
@@ -23,7 +24,7 @@ extension RAGBenchmark {
                 let worker = sticky ? user % workers.count : Int(random.next() % UInt64(workers.count))
                 _ = try await workers[worker].search(RAGQuery(text: query, caller: RAGCaller(userID: "u\(user)")))
             }
-            var total = RAGCacheStats()
+            var total = CacheTierStats()
             for worker in workers {
                 let s = worker.counters.snapshot
                 total.l1Hits += s.l1Hits

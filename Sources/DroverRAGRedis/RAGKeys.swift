@@ -23,6 +23,8 @@ struct RAGKeys: Sendable {
     func lock(_ id: String) -> String { prefix + "lock:" + id }
     /// Hash with TTL: `indexing` or `failed`, and the error.
     func state(_ id: String) -> String { prefix + "state:" + id }
-    /// L2 cache entries (search results, answers, query embeddings), each with its TTL.
+    /// L2 cache entries (search results, answers, query embeddings, upstream answers), each with its TTL.
     func cache(_ key: String) -> String { prefix + "cache:" + key }
+    /// Integer, no TTL: the generation of a cache scope (an upstream service), part of its entries' keys.
+    func generation(_ scope: String) -> String { prefix + "generation:" + scope }
 }

@@ -1,3 +1,4 @@
+import DroverCache
 import DroverJSON
 import DroverRAG
 import DroverRedis
@@ -159,8 +160,29 @@ public struct RedisRAGStore: RAGStore {
         return (try await client.send(command).array ?? []).compactMap(\.bytes)
     }
 
-    public func cachedValue(_ key: String) async throws -> [UInt8]? {
-        try await client.send(["GET", keys.cache(key)]).bytes
+    /// The value and its remaining lifetime in one round trip (L1 must not outlive the L2 entry).
+    public func cachedValue(_ key: String) async throws -> SharedCacheEntry? {
+        let replies = try await client.pipeline([["GET", keys.cache(key)], ["PTTL", keys.cache(key)]])
+        guard let value = replies.first?.bytes else { return nil }
+        // PTTL: -1 means no expiry; -2 (gone since the GET) still leaves a value that was current.
+        let remaining = replies.last?.int
+        return SharedCacheEntry(value: value, remainingMs: remaining.flatMap { $0 >= 0 ? $0 : ($0 == -2 ? 0 : nil) })
+    }
+
+    public func generation(of scope: String) async throws -> Int64 {
+        let reply = try await client.send(["GET", keys.generation(scope)])
+        if reply.isNull { return 0 }
+        guard let generation = reply.int else {
+            throw RedisError(.protocolError, "cache generation \(keys.generation(scope)) is not an integer: \(reply)")
+        }
+        return generation
+    }
+
+    public func advanceGeneration(of scope: String) async throws -> Int64 {
+        guard let generation = try await client.send(["INCR", keys.generation(scope)]).int else {
+            throw RedisError(.protocolError, "INCR \(keys.generation(scope)) did not answer an integer")
+        }
+        return generation
     }
 
     public func cache(_ value: [UInt8], for key: String, ttlSeconds: Int) async throws {

@@ -1,5 +1,6 @@
 import Glibc
 import DroverJSON
+@testable import DroverCache
 @testable import DroverRAG
 import Testing
 

@@ -61,6 +61,10 @@ public struct ByteLRUCache: Sendable {
         pushFront(slot)
     }
 
+    public mutating func removeValue(for key: String) {
+        if let slot = slots[key] { removeSlot(slot) }
+    }
+
     public mutating func removeAll() {
         nodes.removeAll()
         free.removeAll()
