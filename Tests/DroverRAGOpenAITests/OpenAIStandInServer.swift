@@ -17,7 +17,8 @@ import Synchronization
 /// word, then `[DONE]`), `slow` (a word every 100 ms for a minute), `garbage` (a line that is not
 /// JSON), `down` (503), `cut` (two words, then the stream ends with neither `[DONE]` nor a finish reason).
 ///
-/// `POST /upstream/echo` answers `{"echo": <payload>, "jobId": <X-Drover-Job-Id>}`;
+/// `POST /upstream/echo` answers `{"echo": <payload>, "jobId": <X-Drover-Job-Id>}`, with the
+/// `Cache-Control` header given as `?cache-control=...`, if any;
 /// `/upstream/status?code=N` answers status N; `/upstream/prose` answers 200 with HTML.
 final class OpenAIStandInServer: Sendable {
     /// One request as the server read it.
@@ -112,7 +113,10 @@ private final class StandInHandler: ChannelInboundHandler {
             chat(json, context)
         case "/upstream/echo":
             let jobID = head.headers.first(name: "x-drover-job-id").map(JSONValue.string) ?? .null
-            send(200, JSONValue.object(["echo": json ?? .null, "jobId": jobID]).serialized(), context)
+            let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
+            let cacheControl = query.split(separator: "&").first { $0.hasPrefix("cache-control=") }?.dropFirst("cache-control=".count)
+            send(200, JSONValue.object(["echo": json ?? .null, "jobId": jobID]).serialized(), context,
+                 headers: cacheControl.map { [("Cache-Control", String($0))] } ?? [])
         case "/upstream/status":
             let code = head.uri.split(separator: "=").last.flatMap { Int($0) } ?? 500
             send(code, #"{"error":"status \#(code) as asked"}"#, context)
@@ -210,8 +214,8 @@ private final class StandInHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "data: \(event)\n\n")))), promise: nil)
     }
 
-    private func send(_ status: Int, _ body: String, _ context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
+    private func send(_ status: Int, _ body: String, _ context: ChannelHandlerContext, headers extra: [(String, String)] = []) {
+        var headers = HTTPHeaders(extra)
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(body.utf8.count))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
