@@ -19,7 +19,7 @@ struct OpenAIWorkerProcessTests {
         return try #require(try await queue.job(id))
     }
 
-    @Test("index and ask use the configured models; search goes to its upstream")
+    @Test("index and ask use the configured models; search goes to its upstream, and a repeat is answered from the cache")
     func configuredWorker() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
@@ -56,6 +56,13 @@ struct OpenAIWorkerProcessTests {
         #expect(search.status == .completed, "\(search.error ?? "")")
         #expect(search.result?["echo"] == payload)
         #expect(search.result?["jobId"] == .string(search.id.rawValue))
+        // The same search again is the worker's cached answer: the first job's, and no second call
+        // upstream. `"cache": true` is not part of the cache key, but keeps the queue's dedup from
+        // folding this job into the first.
+        let again = try await run(queue, .search, .object(["query": .string("forwarded?"), "cache": .bool(true)]))
+        #expect(again.id != search.id)
+        #expect(again.status == .completed && again.result == search.result)
+        #expect(server.requests.filter { $0.path == "/upstream/echo" }.count == 1)
 
         await queue.close()
         await server.stop()
