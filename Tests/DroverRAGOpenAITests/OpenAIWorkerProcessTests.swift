@@ -68,6 +68,25 @@ struct OpenAIWorkerProcessTests {
         await server.stop()
     }
 
+    @Test("upstream answers served from the cache count in drover status, per tier, like the built-in pipeline's")
+    func upstreamHitsInStatus() async throws {
+        let server = try await OpenAIStandInServer.start()
+        try await withServe(workers: 1, environment: ["DROVER_RAG_UPSTREAM_SEARCH": server.url("/upstream/echo")]) { serve in
+            try await serve.waitForReady(1)
+            // `"cache": true` is not part of the cache key; it keeps the queue's dedup from folding the jobs into one.
+            let first = try await run(serve.queue, .search, .object(["query": .string("counted?")]))
+            let second = try await run(serve.queue, .search, .object(["query": .string("counted?"), "cache": .bool(true)]))
+            #expect(first.status == .completed && second.result == first.result)
+            #expect(server.requests.filter { $0.path == "/upstream/echo" }.count == 1)
+            try await ServeFixture.waitUntil(timeout: .seconds(30), "an L1 hit and an L2 miss in drover status") {
+                let status = try JSONValue(parsing: try await serve.drover(["status", "--json"]).out)
+                let caches = (status["workers"]?.arrayValue ?? []).compactMap { $0["cache"] }
+                return caches.contains { ($0["l1Hits"]?.intValue ?? 0) >= 1 && ($0["l2Misses"]?.intValue ?? 0) >= 1 }
+            }
+        }
+        await server.stop()
+    }
+
     @Test("an ask whose model outlasts the job's timeout completes with the partial answer")
     func partialAnswerAtTimeout() async throws {
         let redis = try await RedisServer()
