@@ -128,19 +128,22 @@ public struct QueueBenchmark: Sendable {
                 poolRunningMicros: kill.poolRunningMicros, killMicros: kill.killMicros)
             report.kill = kill.report
         }
-        var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        var histogram = Self.latencyHistogram()
+        var untilStart = Self.latencyHistogram()
         var firstStart = Int64.max
         var lastFinish = Int64.min
         for timing in timings {
             guard let timing, let finished = timing.finishedMicros else { report.unfinished += 1; continue }
             _ = histogram.record(UInt64(max(0, finished - timing.createdMicros)))
-            if let started = timing.startedMicros { firstStart = min(firstStart, started) }
+            if let started = timing.startedMicros {
+                firstStart = min(firstStart, started)
+                _ = untilStart.record(UInt64(max(0, started - timing.createdMicros)))
+            }
             lastFinish = max(lastFinish, finished)
         }
         report.drainSeconds = lastFinish > firstStart ? Double(lastFinish - firstStart) / 1e6 : 0
-        report.latencyMicros = LatencySummary(
-            p50: histogram.valueAtPercentile(50), p95: histogram.valueAtPercentile(95),
-            p99: histogram.valueAtPercentile(99), max: histogram.max)
+        report.latencyMicros = LatencySummary(histogram)
+        report.startLatencyMicros = LatencySummary(untilStart)
         return report
     }
 
@@ -175,6 +178,10 @@ public struct QueueBenchmark: Sendable {
         let requeued = try await queue.requeueLeases(ofWorker: victimID, countingAttempt: true)
         let report = WorkerKillReport(victim: victimID, killedAfterMicros: killed - poolRunning, requeued: requeued)
         return (report, poolRunning, killed)
+    }
+
+    static func latencyHistogram() -> Histogram<UInt64> {
+        Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     }
 
     /// Redis's clock, the one job timings are stamped with.

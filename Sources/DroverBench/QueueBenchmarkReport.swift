@@ -1,4 +1,5 @@
 import DroverQueue
+import Histogram
 
 /// What `drover bench queue` measured.
 public struct QueueBenchmarkReport: Sendable {
@@ -15,6 +16,8 @@ public struct QueueBenchmarkReport: Sendable {
     public var drainSeconds = 0.0
     /// Enqueue to completion, by Redis's clock.
     public var latencyMicros = LatencySummary(p50: 0, p95: 0, p99: 0, max: 0)
+    /// Enqueue to the start of the attempt that completed (queueing and pick-up), by Redis's clock.
+    public var startLatencyMicros = LatencySummary(p50: 0, p95: 0, p99: 0, max: 0)
     public var unfinished = 0
     /// Every Redis command run during the measurement, those inside Lua scripts included.
     public var redisCommands = 0
@@ -50,6 +53,10 @@ public struct QueueBenchmarkReport: Sendable {
                 "p50": .double(Double(latencyMicros.p50) / 1000), "p95": .double(Double(latencyMicros.p95) / 1000),
                 "p99": .double(Double(latencyMicros.p99) / 1000), "max": .double(Double(latencyMicros.max) / 1000),
             ]),
+            "startLatencyMs": .object([
+                "p50": .double(Double(startLatencyMicros.p50) / 1000), "p95": .double(Double(startLatencyMicros.p95) / 1000),
+                "p99": .double(Double(startLatencyMicros.p99) / 1000), "max": .double(Double(startLatencyMicros.max) / 1000),
+            ]),
             "unfinished": .int(unfinished),
             "redisCommandsPerJob": .double(perJob(redisCommands)),
             "redisScriptCallsPerJob": .double(perJob(redisScriptCalls)),
@@ -68,6 +75,7 @@ public struct QueueBenchmarkReport: Sendable {
             "enqueue: \(Int(enqueuePerSecond.rounded())) jobs/s (\(fixed(enqueueSeconds, 3)) s)",
             "drain:   \(Int(drainPerSecond.rounded())) jobs/s (\(fixed(drainSeconds, 3)) s, first start to last finish)",
             "latency, enqueue to completion: p50 \(ms(latencyMicros.p50))  p95 \(ms(latencyMicros.p95))  p99 \(ms(latencyMicros.p99))  max \(ms(latencyMicros.max))",
+            "  of which enqueue to start:     p50 \(ms(startLatencyMicros.p50))  p95 \(ms(startLatencyMicros.p95))  p99 \(ms(startLatencyMicros.p99))  max \(ms(startLatencyMicros.max))",
             "redis per job: \(fixed(perJob(redisCommands), 1)) commands, \(fixed(perJob(redisScriptCalls), 3)) script calls, \(fixed(perJob(redisBlockingCalls), 3)) blocking waits",
         ]
         if unfinished > 0 { lines.append("UNFINISHED: \(unfinished) jobs have no finish time") }
@@ -84,4 +92,16 @@ public struct LatencySummary: Sendable, Hashable {
     public var p95: UInt64
     public var p99: UInt64
     public var max: UInt64
+
+    public init(p50: UInt64, p95: UInt64, p99: UInt64, max: UInt64) {
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+        self.max = max
+    }
+
+    init(_ histogram: Histogram<UInt64>) {
+        self.init(p50: histogram.valueAtPercentile(50), p95: histogram.valueAtPercentile(95),
+                  p99: histogram.valueAtPercentile(99), max: histogram.max)
+    }
 }

@@ -48,7 +48,7 @@ extension QueueScript {
         local st = 'waiting'
         if delay > 0 then st = 'delayed' end
         -- One HSET per job, optional fields included.
-        local fields = {'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'att', 0, 'ct', NOW_US, 'st', st}
+        local fields = {'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'att', '0', 'ct', NOW_US, 'st', st}
         if hook ~= '' then fields[#fields + 1] = 'hook'; fields[#fields + 1] = hook end
         if idem_key then fields[#fields + 1] = 'idem'; fields[#fields + 1] = idem end
         if delay > 0 then fields[#fields + 1] = 'due'; fields[#fields + 1] = NOW + delay end

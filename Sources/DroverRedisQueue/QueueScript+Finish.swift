@@ -46,8 +46,8 @@ extension QueueScript {
         busy_us = busy_us + (tonumber(ARGV[b + 5]) or 0)
         if kind == 'c' then
           redis.call('HSET', jk, 'st', 'completed', 'res', data, 'ftok', token, 'fu', NOW_US)
-          redis.call('PEXPIRE', jk, completed_ms)
-          completed_args[#completed_args + 1] = NOW
+          redis.call('PEXPIRE', jk, ARGV[2])
+          completed_args[#completed_args + 1] = NOW_TEXT
           completed_args[#completed_args + 1] = id
           event('completed', id)
           code = 'completed'

@@ -74,7 +74,7 @@ extension QueueScript {
     local total = #sticky_ids + #order
     local last_token = redis.call('HINCRBY', meta, 'tok', total)
     local token = last_token - total
-    local active_args, leased = {}, {}
+    local active_args, leased = {'+inf', ACTIVE_PIN}, {}
     local job_prefix = P .. 'job:'
     local function lease(id, pri)
       local jk = job_prefix .. id

@@ -32,7 +32,14 @@ enum QueueScript {
     local T = redis.call('TIME')
     local NOW = tonumber(T[1]) * 1000 + math.floor(tonumber(T[2]) / 1000)
     local NOW_US = T[1] .. string.format('%06d', tonumber(T[2]))
+    -- NOW as text, for arguments repeated per job: a Lua number is formatted anew on every call.
+    local NOW_TEXT = tostring(NOW)
     local events = {}
+    -- A member of `P active` over zset-max-listpack-value (64 bytes), scored +inf so no reaper or
+    -- count by deadline ever sees it: it keeps the set a skiplist. As a listpack (up to 128 leases)
+    -- every ZADD/ZREM scans the set and parses each score back from text, which made the leases
+    -- index the most expensive command of a busy drain.
+    local ACTIVE_PIN = '~pin: keeps this lease index a skiplist; never a job id, never expires'
 
     local function event(status, id)
       local list = events[status]

@@ -39,7 +39,8 @@ extension RedisJobQueue {
         let minutes = (0...5).map { minute - Int64($0) }
         var commands: [RedisCommand] = [
             ["LLEN", k.waiting(.high)], ["LLEN", k.waiting(.normal)], ["LLEN", k.waiting(.low)],
-            ["ZCARD", k.active], ["ZCOUNT", k.completed, completedSince, "+inf"], ["ZCARD", k.retry],
+            // The pin member of `active` (see QueueScript.library) is scored +inf: count below it.
+            ["ZCOUNT", k.active, "-inf", "(+inf"], ["ZCOUNT", k.completed, completedSince, "+inf"], ["ZCARD", k.retry],
             ["ZCARD", k.delayed], ["ZCOUNT", k.dead, deadSince, "+inf"],
         ]
         for m in minutes { commands.append(["HMGET", k.stats(minute: m), "n", "us"]) }
