@@ -120,7 +120,8 @@ final class CompletionWaiters: Sendable {
     private func pump() async {
         while !Task.isCancelled {
             do {
-                let events = try await queue.events(of: JobType.allCases)
+                // Enqueues are not waited for: leave them out before they are decoded.
+                let events = try await queue.events(of: JobType.allCases, statuses: JobStatus.finalStatuses.union([.active]))
                 state.withLock { $0.subscribed = true }
                 // Events between a drop and this subscription were missed: re-read those jobs.
                 await recheck(state.withLock { Array($0.waiters.keys) })

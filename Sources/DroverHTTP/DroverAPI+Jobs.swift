@@ -71,9 +71,9 @@ extension DroverAPI {
             // Out of time: the job goes on, and the client polls for it.
             return accepted(receipt)
         }
-        let record: JobRecord?
+        let record: JobConclusion?
         do {
-            record = try await queue.job(receipt.id)
+            record = try await queue.conclusion(of: receipt.id)
         } catch {
             throw APIError(error)
         }

@@ -5,17 +5,18 @@ extension InMemoryJobQueue {
     /// One `events(of:)` stream.
     struct Subscriber {
         let types: Set<JobType>
+        let statuses: Set<JobStatus>
         let continuation: AsyncStream<JobEvent>.Continuation
     }
 
-    /// Each status change of jobs of `types`, from now on; a subscriber that reads too slowly
-    /// loses the oldest events beyond `eventBufferLimit` rather than growing without bound.
-    public func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+    /// Each change of jobs of `types` into one of `statuses`, from now on; a subscriber that reads
+    /// too slowly loses the oldest events beyond `eventBufferLimit` rather than growing without bound.
+    public func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: JobEvent.self, bufferingPolicy: .bufferingNewest(Self.eventBufferLimit))
         let id = nextSubscriberID
         nextSubscriberID += 1
-        subscribers[id] = Subscriber(types: Set(types), continuation: continuation)
+        subscribers[id] = Subscriber(types: Set(types), statuses: statuses, continuation: continuation)
         continuation.onTermination = { [weak self] _ in
             Task { await self?.removeSubscriber(id) }
         }
@@ -25,7 +26,7 @@ extension InMemoryJobQueue {
     func publish(_ event: JobEvent) {
         guard !subscribers.isEmpty else { return }
         var gone: [Int] = []
-        for (id, subscriber) in subscribers where subscriber.types.contains(event.id.type) {
+        for (id, subscriber) in subscribers where subscriber.types.contains(event.id.type) && subscriber.statuses.contains(event.status) {
             if case .terminated = subscriber.continuation.yield(event) { gone.append(id) }
         }
         for id in gone { subscribers[id] = nil }

@@ -68,6 +68,10 @@ public protocol JobQueue: Sendable {
     /// The job's record, or `nil` once it is unknown or past retention.
     func job(_ id: JobID) async throws(JobQueueError) -> JobRecord?
 
+    /// A job's status, result and error without the rest of its record (payload, history), for a
+    /// caller that waited for it to finish; nil for an unknown job.
+    func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion?
+
     func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts
 
     /// Jobs ready to run (waiting, in shared and sticky queues) across `types`, in one round trip:
@@ -83,8 +87,10 @@ public protocol JobQueue: Sendable {
     /// Deletes every dead job of a queue; returns how many.
     func purgeDeadLetters(of type: JobType) async throws(JobQueueError) -> Int
 
-    /// State changes of jobs of `types`, as they happen, until the stream is dropped.
-    func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent>
+    /// Changes of jobs of `types` into one of `statuses`, as they happen, until the stream is
+    /// dropped. The others are skipped before they are decoded: a subscriber that only waits
+    /// for jobs to finish does not pay for every enqueue and start.
+    func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent>
 
     /// Claims a one-time side effect of a job (such as calling its webhook) for `owner`: `true` for
     /// the first caller per `(id, purpose)`, `false` for every later one, across every process that
@@ -105,4 +111,21 @@ extension JobQueue {
         let results = try await finish(outcomes)
         return (results, try await reserve(from: types, workerID: workerID, limit: limit))
     }
+}
+
+extension JobQueue {
+    /// Read from the whole record; a backend that can read less does so.
+    public func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion? {
+        try await job(id).map { JobConclusion(status: $0.status, result: $0.result, error: $0.error) }
+    }
+
+    /// Every state change of jobs of `types`, as they happen, until the stream is dropped.
+    public func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+        try await events(of: types, statuses: Set(JobStatus.allCases))
+    }
+}
+
+extension JobStatus {
+    /// The statuses a job ends in (see `isFinal`).
+    public static let finalStatuses: Set<JobStatus> = Set(allCases.filter(\.isFinal))
 }

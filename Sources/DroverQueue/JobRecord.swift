@@ -82,6 +82,19 @@ public struct QueueCounts: Sendable, Hashable {
     public init() {}
 }
 
+/// How a job stands: its status, and its result or error once it has one.
+public struct JobConclusion: Sendable, Hashable {
+    public let status: JobStatus
+    public let result: JSONValue?
+    public let error: String?
+
+    public init(status: JobStatus, result: JSONValue?, error: String?) {
+        self.status = status
+        self.result = result
+        self.error = error
+    }
+}
+
 /// A change of a job's state, published so that waiters learn of it without polling.
 public struct JobEvent: Sendable, Hashable {
     public let id: JobID

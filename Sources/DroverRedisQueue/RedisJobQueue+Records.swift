@@ -12,6 +12,24 @@ extension RedisJobQueue {
         return try Self.decodeRecord(id, reply)
     }
 
+    public func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion? {
+        let reply: RedisReply
+        do {
+            reply = try await commands.send(["HMGET", keys(id.type).job(id), "st", "res", "err"])
+        } catch {
+            throw Self.queueError(error)
+        }
+        guard let fields = reply.array, fields.count == 3 else {
+            throw JobQueueError(.unavailable, "unexpected HMGET reply: \(reply)")
+        }
+        guard let stored = fields[0].string else { return nil }
+        // Read as `job(_:)` reads them, so both answer alike for the same hash.
+        return JobConclusion(
+            status: JobStatus(rawValue: stored) ?? .waiting,
+            result: fields[1].bytes.flatMap { try? JSONValue(parsing: $0) },
+            error: fields[2].string)
+    }
+
     public func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int {
         var commands: [RedisCommand] = []
         for type in Set(types) {
@@ -107,7 +125,7 @@ extension RedisJobQueue {
         Int(try await run(QueueScript.purgeDead, type, arguments(type)).int ?? 0)
     }
 
-    public func events(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+    public func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent> {
         let channels = types.map { keys($0).events }
         let subscription: RedisSubscription
         do {
@@ -118,7 +136,7 @@ extension RedisJobQueue {
         let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(100_000))
         let pump = Task {
             for await message in subscription.messages {
-                for event in Self.decodeEvents(message.payload) { continuation.yield(event) }
+                for event in Self.decodeEvents(message.payload, statuses: statuses) { continuation.yield(event) }
             }
             continuation.finish()
         }
@@ -129,11 +147,16 @@ extension RedisJobQueue {
         return stream
     }
 
-    /// Reads `status id1 id2 …`; words that are not a status or an id are skipped.
-    static func decodeEvents(_ payload: [UInt8]) -> [JobEvent] {
-        let words = payload.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-        guard let first = words.first, let status = JobStatus(rawValue: first) else { return [] }
-        return words.dropFirst().compactMap { JobID($0).map { JobEvent(id: $0, status: status) } }
+    /// Reads `status id1 id2 …` when the status is one of `statuses`, looking at nothing past the
+    /// status word otherwise; words that are not a status or an id are skipped.
+    static func decodeEvents(_ payload: [UInt8], statuses: Set<JobStatus>) -> [JobEvent] {
+        let space = UInt8(ascii: " ")
+        let end = payload.firstIndex(of: space) ?? payload.endIndex
+        guard let status = JobStatus(rawValue: String(decoding: payload[..<end], as: UTF8.self)),
+              statuses.contains(status) else { return [] }
+        return payload[end...].split(separator: space).compactMap { word in
+            JobID(String(decoding: word, as: UTF8.self)).map { JobEvent(id: $0, status: status) }
+        }
     }
 
     /// Turns a job hash into a record. Fields that cannot be read are reported, never guessed.
@@ -158,11 +181,12 @@ extension RedisJobQueue {
             return try? JSONValue(parsing: bytes)
         }
         let status = text("st").flatMap(JobStatus.init(rawValue:)) ?? .waiting
+        let payload = json("pl")
         var record = JobRecord(
             id: id,
             status: status,
             priority: text("pri").flatMap(JobPriority.init(rawValue:)) ?? .normal,
-            payload: json("pl") ?? .null,
+            payload: payload ?? .null,
             progress: json("prog"),
             result: json("res"),
             error: text("err"),
@@ -176,7 +200,7 @@ extension RedisJobQueue {
             history: [],
             webhook: text("hook")
         )
-        if fields["pl"] != nil && json("pl") == nil {
+        if fields["pl"] != nil && payload == nil {
             record.error = record.error ?? "stored payload is not valid JSON"
         }
         if let history = json("hist")?.arrayValue {

@@ -56,7 +56,7 @@ public final class WebhookDispatcher: Sendable {
     /// Most finished jobs have no webhook, so events are taken in batches and their URLs looked up
     /// in one round trip (`webhooks(of:)`); only a job with a URL costs a delivery task.
     public func run(onSubscribed: @Sendable () -> Void = {}) async throws(JobQueueError) {
-        let events = try await queue.events(of: JobType.allCases)
+        let events = try await queue.events(of: JobType.allCases, statuses: JobStatus.finalStatuses)
         onSubscribed()
         await run(events: events)
     }

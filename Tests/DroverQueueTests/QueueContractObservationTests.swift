@@ -115,6 +115,39 @@ struct QueueContractObservationTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func aSubscriberToSomeStatusesHearsOnlyThose(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            let stream = try await queue.events(of: [.noop], statuses: JobStatus.finalStatuses)
+            let ids = try await queue.enqueue([request(retries: 0), request(retries: 0)]).map(\.id)
+            let leases = try await queue.reserveRunnable(limit: 2).map(\.lease)
+            #expect(leases.count == 2)
+            #expect(try await queue.complete(leases[0]) == .completed)
+            #expect(try await queue.fail(leases[1]) == .dead)
+            let events = await collect(stream) { $0.count >= 2 }
+            #expect(Set(events) == [JobEvent(id: ids[0], status: .completed), JobEvent(id: ids[1], status: .dead)])
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
+    func aConclusionIsTheStatusResultAndErrorOfTheRecord(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            let ids = try await queue.enqueue([request(retries: 0), request(retries: 0), request()]).map(\.id)
+            let leases = try await queue.reserveRunnable(limit: 2).map(\.lease)
+            let result = JSONValue.object(["answer": .string("42")])
+            #expect(try await queue.complete(leases[0], result: result) == .completed)
+            #expect(try await queue.fail(leases[1], "out of luck") == .dead)
+            for id in ids {
+                let record = try #require(try await queue.job(id))
+                #expect(try await queue.conclusion(of: id) == JobConclusion(status: record.status, result: record.result, error: record.error))
+            }
+            #expect(try await queue.conclusion(of: ids[0])?.result == result)
+            #expect(try await queue.conclusion(of: ids[1])?.error?.contains("out of luck") == true)
+            #expect(try await queue.conclusion(of: ids[2]) == JobConclusion(status: .waiting, result: nil, error: nil))
+            #expect(try await queue.conclusion(of: JobID.generate(for: .noop, millisecondsSinceEpoch: 1)) == nil)
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func countsReflectEachState(_ backend: QueueBackend) async throws {
         var policy = QueuePolicy()
         policy.retryBaseMs = 60_000
