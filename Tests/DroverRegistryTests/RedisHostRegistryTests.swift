@@ -124,11 +124,14 @@ struct RedisHostRegistryTests {
         let redis = try await RedisServer()
         defer { redis.stop() }
         let client = RedisClient(url: redis.url)
-        _ = try await client.send(["HSET", "drover:{registry}:hosts", "junk", "{not json", "liar", entry("someone-else").encoded()])
-        let a = registry(redis), b = registry(redis)
+        // Long lifetimes first, so a slow machine's pause between two beats cannot expire b.
+        let a = registry(redis, lifetime: .seconds(60)), b = registry(redis, lifetime: .seconds(60))
         _ = try await b.beat(entry("b"), forgetting: [])
-        let view = try await a.beat(entry("a"), forgetting: [])
-        #expect(view.live == [entry("b")])
+        #expect(try await a.beat(entry("a"), forgetting: []).live == [entry("b")])
+        _ = try await client.send(["HSET", "drover:{registry}:hosts", "junk", "{not json", "liar", entry("someone-else").encoded()])
+        // b's last beat, with a short lifetime: the garbage it finds gets the same deadline as b.
+        let lastBeat = registry(redis)
+        let view = try await lastBeat.beat(entry("b"), forgetting: [])
         #expect(view.rejected["junk"]?.contains("not JSON") == true, "\(view.rejected)")
         #expect(view.rejected["liar"]?.contains("filed under liar") == true, "\(view.rejected)")
         // Nobody beats for them: they expire and come back as orphans with no workers to release.
@@ -139,8 +142,7 @@ struct RedisHostRegistryTests {
         _ = try await a.beat(entry("a"), forgetting: ["junk", "liar", "b"])
         #expect((try await client.send(["HLEN", "drover:{registry}:orphans"])).int == 0)
         await client.close()
-        await a.close()
-        await b.close()
+        for registry in [a, b, lastBeat] { await registry.close() }
     }
 
     @Test("a reply of the wrong shape is an error, not a crash")
