@@ -186,7 +186,7 @@ let package = Package(
             "DroverWorker", "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",
         ]),
         .testTarget(name: "DroverCLITests", dependencies: ["DroverCLI", "DroverTestSupport", "DroverRedisQueue"]),
-        .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON"]),
+        .testTarget(name: "DroverControlTests", dependencies: ["DroverControl", "DroverControlSocket", "DroverPosix", "DroverJSON", "DroverTestSupport"]),
         .testTarget(name: "DroverRAGTests", dependencies: ["DroverRAG", "DroverJSON", "DroverCache"]),
         .testTarget(name: "DroverRAGIntegrationTests", dependencies: [
             "DroverRAG", "DroverRAGRedis", "DroverRAGHandlers", "DroverWorker", "DroverQueue", "DroverRedis",
@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(name: "DroverBenchTests", dependencies: ["DroverBench", "DroverTestSupport", "DroverRedis"]),
         .testTarget(name: "DroverSystemdTests", dependencies: ["DroverSystemd", "DroverTestSupport"]),
         .testTarget(name: "DroverHTTPClientTests", dependencies: [
-            "DroverHTTPClient", "DroverLoadTest",
+            "DroverHTTPClient", "DroverLoadTest", "DroverTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -1,6 +1,7 @@
 import DroverControl
 import DroverControlSocket
 import DroverPosix
+import DroverTestSupport
 import Foundation
 import Glibc
 import Testing

@@ -1,4 +1,5 @@
 import DroverControlSocket
+import DroverTestSupport
 import Synchronization
 import Testing
 

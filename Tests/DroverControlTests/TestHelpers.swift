@@ -1,18 +1,7 @@
 import DroverControl
+import DroverTestSupport
 import Foundation
 import Glibc
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() {
-            return true
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
-}
 
 /// A connected Unix stream socket pair owned by the test; `closeB` etc. close once.
 func rawSocketPair() -> (Int32, Int32) {

@@ -1,4 +1,5 @@
 import DroverHTTPClient
+import DroverTestSupport
 import Testing
 
 /// Specifications of the client against a real loopback server that misbehaves on request.
@@ -216,12 +217,3 @@ func fetch(_ client: HTTPClient, _ url: String) async throws -> HTTPResponse {
     try await client.send(HTTPRequest(url: url))
 }
 
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

@@ -1,4 +1,5 @@
 @testable import DroverPosix
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DroverPosix
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DroverPosix
+import DroverTestSupport
 import Foundation
 
 /// Enough of an environment for /bin/sh scripts.
@@ -22,18 +23,6 @@ func bash(_ script: String, fileDescriptors: [SpawnRequest.FileDescriptorMapping
         environment: shellEnvironment,
         fileDescriptors: fileDescriptors
     )
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() {
-            return true
-        }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
 }
 
 /// The state letter from /proc/<pid>/stat (R, S, Z, ...), or nil once the pid is gone.

@@ -1,4 +1,5 @@
 import DroverRedis
+import DroverTestSupport
 import Synchronization
 
 /// Collects a subscription's messages on a background task, for polling with a deadline.

@@ -1,4 +1,5 @@
 import DroverRedis
+import DroverTestSupport
 
 /// The `RedisError` a call threw, or nil if it returned (or threw something else).
 func redisError(_ body: () async throws -> Void) async -> RedisError? {
@@ -8,16 +9,6 @@ func redisError(_ body: () async throws -> Void) async -> RedisError? {
     } catch {
         return error as? RedisError
     }
-}
-
-/// Polls `check` until it is true or `timeout` passes; generous by default, so slow machines pass.
-func eventually(timeout: Duration = .seconds(20), _ check: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await check() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return await check()
 }
 
 /// Options that give up quickly, for tests that expect a connect to fail.
