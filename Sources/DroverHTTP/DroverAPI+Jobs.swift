@@ -73,7 +73,7 @@ extension DroverAPI {
         }
         let record: JobConclusion?
         do {
-            record = try await queue.conclusion(of: receipt.id)
+            record = try await conclusions.call(receipt.id)
         } catch {
             throw APIError(error)
         }
@@ -92,7 +92,7 @@ extension DroverAPI {
     private func enqueueAdmitted(_ job: JobRequest, acceptedAt: ContinuousClock.Instant) async throws(APIError) -> EnqueueReceipt {
         let receipt: EnqueueReceipt
         do {
-            receipt = try await batcher.enqueue(job)
+            receipt = try await enqueues.call(job)
         } catch {
             admission.withdraw()
             throw APIError(error)

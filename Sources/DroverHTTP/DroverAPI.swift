@@ -11,7 +11,10 @@ public final class DroverAPI: Sendable {
     let environment: APIEnvironment
     let logger: Logger
     let token: BearerToken
-    let batcher: EnqueueBatcher
+    /// Concurrent requests' enqueues, one pipelined call per batch.
+    let enqueues: CallBatcher<JobRequest, EnqueueReceipt>
+    /// Concurrent sync answers' reads of status, result and error, one pipelined call per batch.
+    let conclusions: CallBatcher<JobID, JobConclusion?>
     let waiters: CompletionWaiters
     let admission: AdmissionController
     let webhookPolicy: WebhookPolicy
@@ -25,7 +28,8 @@ public final class DroverAPI: Sendable {
         self.logger = logger
         self.token = BearerToken(settings.authToken)
         self.webhookPolicy = WebhookPolicy(allowHosts: settings.webhookAllowHosts)
-        self.batcher = EnqueueBatcher(queue: queue)
+        self.enqueues = CallBatcher { requests throws(JobQueueError) in try await queue.enqueue(requests) }
+        self.conclusions = CallBatcher { ids throws(JobQueueError) in try await queue.conclusions(of: ids) }
         self.metrics = APIMetrics()
         let admission = AdmissionController(
             queue: queue, settings: settings.admission, interval: settings.depthSampleInterval, metrics: metrics, logger: logger)

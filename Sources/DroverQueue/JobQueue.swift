@@ -68,9 +68,9 @@ public protocol JobQueue: Sendable {
     /// The job's record, or `nil` once it is unknown or past retention.
     func job(_ id: JobID) async throws(JobQueueError) -> JobRecord?
 
-    /// A job's status, result and error without the rest of its record (payload, history), for a
-    /// caller that waited for it to finish; nil for an unknown job.
-    func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion?
+    /// Each job's status, result and error without the rest of its record (payload, history), for
+    /// callers that waited for them to finish, in one round trip; nil for an unknown job.
+    func conclusions(of ids: [JobID]) async throws(JobQueueError) -> [JobConclusion?]
 
     func counts(of type: JobType) async throws(JobQueueError) -> QueueCounts
 
@@ -91,6 +91,10 @@ public protocol JobQueue: Sendable {
     /// dropped. The others are skipped before they are decoded: a subscriber that only waits
     /// for jobs to finish does not pay for every enqueue and start.
     func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent>
+
+    /// The `completed` and `dead` events of jobs of `types` that carry a webhook, as they happen:
+    /// what a webhook dispatcher needs, and nothing of the (usual) jobs without one.
+    func webhookEvents(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent>
 
     /// Claims a one-time side effect of a job (such as calling its webhook) for `owner`: `true` for
     /// the first caller per `(id, purpose)`, `false` for every later one, across every process that
@@ -114,9 +118,18 @@ extension JobQueue {
 }
 
 extension JobQueue {
-    /// Read from the whole record; a backend that can read less does so.
+    /// Read from the whole records; a backend that can read less does so.
+    public func conclusions(of ids: [JobID]) async throws(JobQueueError) -> [JobConclusion?] {
+        var found: [JobConclusion?] = []
+        for id in ids {
+            found.append(try await job(id).map { JobConclusion(status: $0.status, result: $0.result, error: $0.error) })
+        }
+        return found
+    }
+
+    /// One job's status, result and error (see `conclusions(of:)`).
     public func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion? {
-        try await job(id).map { JobConclusion(status: $0.status, result: $0.result, error: $0.error) }
+        try await conclusions(of: [id])[0]
     }
 
     /// Every state change of jobs of `types`, as they happen, until the stream is dropped.

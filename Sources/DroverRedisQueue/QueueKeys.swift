@@ -23,7 +23,11 @@ struct QueueKeys: Sendable, Hashable {
     /// The key every script declares, so a cluster client routes the call to the queue's slot.
     var meta: String { prefix + "meta" }
     var marker: String { prefix + "marker" }
-    var events: String { prefix + "events" }
+    /// The pub/sub channel of one status's events: a subscriber hears only the statuses it asks for,
+    /// and Redis drops a message no one subscribed to at the cost of one lookup.
+    func events(_ status: JobStatus) -> String { prefix + "events:" + status.rawValue }
+    /// Where `completed` and `dead` events of jobs with a webhook are published too.
+    var webhookEvents: String { prefix + "events:webhook" }
     var active: String { prefix + "active" }
     var delayed: String { prefix + "delayed" }
     var retry: String { prefix + "retry" }

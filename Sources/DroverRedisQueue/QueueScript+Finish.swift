@@ -32,7 +32,7 @@ extension QueueScript {
       local b = 9 + i * 6
       local id, token, kind, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
       local jk = job_prefix .. id
-      local f = redis.call('HMGET', jk, 'st', 'tok', 'w')
+      local f = redis.call('HMGET', jk, 'st', 'tok', 'w', 'hook')
       local code, due = 'stale', 0
       if not f[1] then
         code = 'missing'
@@ -50,6 +50,7 @@ extension QueueScript {
           completed_args[#completed_args + 1] = NOW_TEXT
           completed_args[#completed_args + 1] = id
           event('completed', id)
+          if f[4] then webhook_event('completed', id) end
           code = 'completed'
         else
           redis.call('HSET', jk, 'ftok', token, 'fu', NOW_US)
@@ -70,6 +71,7 @@ extension QueueScript {
             redis.call('HSET', jk, 'st', 'dead')
             retire('dead', id, dead_ms, cap)
             event('dead', id)
+            if f[4] then webhook_event('dead', id) end
             code = 'dead'
           end
         end

@@ -47,10 +47,22 @@ enum QueueScript {
       list[#list + 1] = id
     end
 
-    -- One message per status per call: "completed id1 id2 ...".
+    -- The same for a job that carries a webhook and just ended `completed` or `dead`: these go to
+    -- `P events:webhook` as well, so webhook dispatchers hear of nothing else.
+    local webhook_events = {}
+    local function webhook_event(status, id)
+      local list = webhook_events[status]
+      if not list then list = {}; webhook_events[status] = list end
+      list[#list + 1] = id
+    end
+
+    -- One message per status per call, on that status's channel: "completed id1 id2 ...".
     local function publish_events()
       for status, ids in pairs(events) do
-        redis.call('PUBLISH', P .. 'events', status .. ' ' .. table.concat(ids, ' '))
+        redis.call('PUBLISH', P .. 'events:' .. status, status .. ' ' .. table.concat(ids, ' '))
+      end
+      for status, ids in pairs(webhook_events) do
+        redis.call('PUBLISH', P .. 'events:webhook', status .. ' ' .. table.concat(ids, ' '))
       end
     end
 
@@ -97,7 +109,7 @@ enum QueueScript {
     -- Returns 'waiting' or 'dead'.
     local function lose_lease(id, count_attempt, reason, dead_retention_ms, cap)
       local jk = P .. 'job:' .. id
-      local f = redis.call('HMGET', jk, 'w', 'att', 'rt', 'pri')
+      local f = redis.call('HMGET', jk, 'w', 'att', 'rt', 'pri', 'hook')
       redis.call('ZREM', P .. 'active', id)
       if f[1] then redis.call('SREM', P .. 'worker:' .. f[1], id) end
       local attempts = tonumber(f[2]) or 0
@@ -108,6 +120,7 @@ enum QueueScript {
           redis.call('HDEL', jk, 'tok')
           retire('dead', id, dead_retention_ms, cap)
           event('dead', id)
+          if f[5] then webhook_event('dead', id) end
           return 'dead'
         end
       else

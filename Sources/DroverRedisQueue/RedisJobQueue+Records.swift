@@ -12,22 +12,31 @@ extension RedisJobQueue {
         return try Self.decodeRecord(id, reply)
     }
 
-    public func conclusion(of id: JobID) async throws(JobQueueError) -> JobConclusion? {
-        let reply: RedisReply
+    public func conclusions(of ids: [JobID]) async throws(JobQueueError) -> [JobConclusion?] {
+        guard !ids.isEmpty else { return [] }
+        let replies: [RedisReply]
         do {
-            reply = try await commands.send(["HMGET", keys(id.type).job(id), "st", "res", "err"])
+            replies = try await commands.pipeline(ids.map { ["HMGET", keys($0.type).job($0), "st", "res", "err"] })
         } catch {
             throw Self.queueError(error)
         }
-        guard let fields = reply.array, fields.count == 3 else {
-            throw JobQueueError(.unavailable, "unexpected HMGET reply: \(reply)")
+        var found: [JobConclusion?] = []
+        found.reserveCapacity(ids.count)
+        for reply in replies {
+            guard let fields = reply.array, fields.count == 3 else {
+                throw JobQueueError(.unavailable, "unexpected HMGET reply: \(reply)")
+            }
+            guard let stored = fields[0].string else {
+                found.append(nil)
+                continue
+            }
+            // Read as `job(_:)` reads them, so both answer alike for the same hash.
+            found.append(JobConclusion(
+                status: JobStatus(rawValue: stored) ?? .waiting,
+                result: fields[1].bytes.flatMap { try? JSONValue(parsing: $0) },
+                error: fields[2].string))
         }
-        guard let stored = fields[0].string else { return nil }
-        // Read as `job(_:)` reads them, so both answer alike for the same hash.
-        return JobConclusion(
-            status: JobStatus(rawValue: stored) ?? .waiting,
-            result: fields[1].bytes.flatMap { try? JSONValue(parsing: $0) },
-            error: fields[2].string)
+        return found
     }
 
     public func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int {
@@ -126,7 +135,20 @@ extension RedisJobQueue {
     }
 
     public func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent> {
-        let channels = types.map { keys($0).events }
+        let channels = types.flatMap { type in statuses.sorted { $0.rawValue < $1.rawValue }.map { keys(type).events($0) } }
+        return try await events(on: channels, statuses: statuses)
+    }
+
+    public func webhookEvents(of types: [JobType]) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+        try await events(on: types.map { keys($0).webhookEvents }, statuses: [.completed, .dead])
+    }
+
+    /// The events published on `channels` whose status is one of `statuses`.
+    private func events(on channels: [String], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent> {
+        if channels.isEmpty {
+            // Nothing asked for, nothing to hear: an ended stream rather than a subscription to no channel.
+            return AsyncStream { $0.finish() }
+        }
         let subscription: RedisSubscription
         do {
             subscription = try await RedisSubscription.subscribe(url: url, channels: channels, options: options)

@@ -5,7 +5,7 @@ import Logging
 /// Calls each finished job's webhook: on `completed` and on `dead`, it POSTs
 /// `JobRecord.webhookBody` to the job's `webhook` URL, retrying with backoff.
 ///
-/// It learns of finished jobs from `events(of:)`. In distributed mode every supervisor sees every
+/// It learns of finished jobs with a webhook from `webhookEvents(of:)`. In distributed mode every supervisor sees every
 /// event, so a delivery is first claimed with `claimOnce` (one winner per job and outcome): a
 /// webhook is called by one supervisor only. The claim comes before the call, so a supervisor
 /// that dies mid-delivery loses that webhook (at most once per outcome, never twice); events
@@ -56,7 +56,7 @@ public final class WebhookDispatcher: Sendable {
     /// Most finished jobs have no webhook, so events are taken in batches and their URLs looked up
     /// in one round trip (`webhooks(of:)`); only a job with a URL costs a delivery task.
     public func run(onSubscribed: @Sendable () -> Void = {}) async throws(JobQueueError) {
-        let events = try await queue.events(of: JobType.allCases, statuses: JobStatus.finalStatuses)
+        let events = try await queue.webhookEvents(of: JobType.allCases)
         onSubscribed()
         await run(events: events)
     }

@@ -129,6 +129,42 @@ struct QueueContractObservationTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func webhookEventsCarryOnlyTheCompletedAndDeadJobsThatHaveAWebhook(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            let stream = try await queue.webhookEvents(of: [.noop])
+            func hooked(retries: Int = 2) -> JobRequest {
+                var job = request(retries: retries)
+                job.webhook = "https://hooks.example.com/drover"
+                return job
+            }
+            // Reserved one at a time, so each lease's job is known.
+            let completedWithHook = try await queue.enqueue([hooked()])[0].id
+            try #require(try await queue.complete(try #require(try await queue.reserveRunnable(limit: 1).first?.lease)) == .completed)
+            let completedWithout = try await queue.enqueue([request()])[0].id
+            try #require(try await queue.complete(try #require(try await queue.reserveRunnable(limit: 1).first?.lease)) == .completed)
+            let deadWithHook = try await queue.enqueue([hooked(retries: 0)])[0].id
+            try #require(try await queue.fail(try #require(try await queue.reserveRunnable(limit: 1).first?.lease)) == .dead)
+            let cancelledWithHook = try await queue.enqueue([hooked()])[0].id
+            try #require(try await queue.cancel(cancelledWithHook) == .cancelled)
+            let deadWithWorker = try await queue.enqueue([hooked(retries: 0)])[0].id
+            try #require(try await queue.reserveRunnable(worker: "w-lost").count == 1)
+            try #require(try await queue.requeueLeases(ofWorker: "w-lost", countingAttempt: true) == 1)
+            // The last one: every event of the jobs before it was published before its own.
+            let last = try await queue.enqueue([hooked()])[0].id
+            try #require(try await queue.complete(try #require(try await queue.reserveRunnable(limit: 1).first?.lease)) == .completed)
+
+            let events = await collect(stream) { $0.contains { $0.id == last } }
+            #expect(events == [
+                JobEvent(id: completedWithHook, status: .completed),
+                JobEvent(id: deadWithHook, status: .dead),
+                JobEvent(id: deadWithWorker, status: .dead),
+                JobEvent(id: last, status: .completed),
+            ])
+            #expect(!events.contains { $0.id == completedWithout || $0.id == cancelledWithHook })
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func aConclusionIsTheStatusResultAndErrorOfTheRecord(_ backend: QueueBackend) async throws {
         try await withQueue(backend) { queue in
             let ids = try await queue.enqueue([request(retries: 0), request(retries: 0), request()]).map(\.id)
@@ -144,6 +180,25 @@ struct QueueContractObservationTests {
             #expect(try await queue.conclusion(of: ids[1])?.error?.contains("out of luck") == true)
             #expect(try await queue.conclusion(of: ids[2]) == JobConclusion(status: .waiting, result: nil, error: nil))
             #expect(try await queue.conclusion(of: JobID.generate(for: .noop, millisecondsSinceEpoch: 1)) == nil)
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
+    func conclusionsOfSeveralJobsComeBackInTheOrderAskedWithNilForUnknownOnes(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            let ids = try await queue.enqueue([request(retries: 0), request()]).map(\.id)
+            let lease = try #require(try await queue.reserveRunnable(limit: 1).first?.lease)
+            #expect(try await queue.complete(lease, result: .int(7)) == .completed)
+            let unknown = JobID.generate(for: .noop, millisecondsSinceEpoch: 1)
+            let waiting = try #require(ids.first { $0 != lease.jobID })
+            let asked = [waiting, unknown, lease.jobID, waiting]
+            let found = try await queue.conclusions(of: asked)
+            #expect(found.count == asked.count)
+            #expect(found[0] == JobConclusion(status: .waiting, result: nil, error: nil))
+            #expect(found[1] == nil)
+            #expect(found[2] == JobConclusion(status: .completed, result: .int(7), error: nil))
+            #expect(found[3] == found[0])
+            #expect(try await queue.conclusions(of: []).isEmpty)
         }
     }
 
