@@ -24,27 +24,25 @@ final class CompletionWaiters: Sendable {
         /// Slots taken by requests that will register (or have registered) a waiter.
         var reserved = 0
         var nextToken: UInt64 = 0
-        var recent: [JobID: JobStatus] = [:]
-        var recentOrder: [JobID?]
-        var recentNext = 0
+        /// Final statuses seen lately, for waiters that register after their job finished.
+        var recent: RecentMap<JobID, JobStatus>
         var subscribed = false
-        /// When each job submitted through this server was accepted, until it finishes; bounded.
-        var submitted: [JobID: ContinuousClock.Instant] = [:]
+        /// When each job submitted through this server was accepted, until it finishes. Bounded
+        /// at O(1) per request: a backlog (workers down, an overload) must not make every
+        /// submission pay for the jobs before it.
+        var submitted = RecentMap<JobID, ContinuousClock.Instant>(capacity: CompletionWaiters.maxTracked)
         var latencies: [JobType: LatencyWindow] = [:]
 
         init(recentCapacity: Int) {
-            recentOrder = Array(repeating: nil, count: recentCapacity)
+            recent = RecentMap(capacity: recentCapacity)
         }
 
         mutating func remember(_ event: JobEvent) {
-            if let old = recentOrder[recentNext] { recent[old] = nil }
-            recentOrder[recentNext] = event.id
-            recent[event.id] = event.status
-            recentNext = (recentNext + 1) % recentOrder.count
+            recent.insert(event.status, for: event.id)
         }
     }
 
-    /// Most submissions whose latency is tracked at once; beyond it new ones go unmeasured.
+    /// Most submissions whose latency is tracked at once; beyond it the oldest go unmeasured.
     static let maxTracked = 50_000
 
     private let queue: any JobQueue
@@ -150,12 +148,7 @@ final class CompletionWaiters: Sendable {
                 state.latencies[id.type, default: LatencyWindow()].record(Self.milliseconds(now - start))
                 return
             }
-            if state.submitted.count >= Self.maxTracked {
-                // Jobs that never finished in view (delayed, very long, finished during a dropped
-                // subscription) must not pin the table: forget the old ones.
-                state.submitted = state.submitted.filter { now - $0.value < .seconds(300) }
-            }
-            if state.submitted.count < Self.maxTracked { state.submitted[id] = start }
+            state.submitted.insert(start, for: id)
         }
     }
 
