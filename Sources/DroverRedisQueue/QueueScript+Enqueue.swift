@@ -14,8 +14,6 @@ extension QueueScript {
     ///          A job whose id already exists is an error (64 random bits: never in practice); the
     ///          jobs before it in the batch stay accepted, and its dedup key names the existing job.
     static let enqueueBody = #"""
-    local dedup_ms = tonumber(ARGV[2])
-    local idem_ms = tonumber(ARGV[3])
     local n = tonumber(ARGV[4])
     local out = {}
     local pushes = {high = {}, normal = {}, low = {}}
@@ -37,7 +35,7 @@ extension QueueScript {
       if not existing then
         -- Claims the dedup key and reads an earlier claim in one call (SET … NX GET: Redis 7.0+);
         -- the key is left as it was when another job holds it.
-        existing = redis.call('SET', P .. 'dedup:' .. redis.sha1hex(payload), id, 'PX', dedup_ms, 'NX', 'GET')
+        existing = redis.call('SET', P .. 'dedup:' .. redis.sha1hex(payload), id, 'PX', ARGV[2], 'NX', 'GET')
       end
       if existing then
         out[#out + 1] = existing
@@ -47,15 +45,20 @@ extension QueueScript {
         if redis.call('EXISTS', jk) == 1 then return redis.error_reply('ERR job id collision: ' .. id) end
         local st = 'waiting'
         if delay > 0 then st = 'delayed' end
-        -- One HSET per job, optional fields included.
-        local fields = {'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'att', '0', 'ct', NOW_US, 'st', st}
-        if hook ~= '' then fields[#fields + 1] = 'hook'; fields[#fields + 1] = hook end
-        if idem_key then fields[#fields + 1] = 'idem'; fields[#fields + 1] = idem end
-        if delay > 0 then fields[#fields + 1] = 'due'; fields[#fields + 1] = NOW + delay end
         local sticky = delay == 0 and target ~= '' and redis.call('EXISTS', P .. 'gone:' .. target) == 0
-        if sticky then fields[#fields + 1] = 'tw'; fields[#fields + 1] = target end
-        redis.call('HSET', jk, unpack(fields))
-        if idem_key then redis.call('SET', idem_key, id, 'PX', idem_ms) end
+        -- One HSET per job, optional fields included. No 'att' field: every reader takes a missing
+        -- one as 0. The plain job, the usual one, skips building a table of fields.
+        if hook == '' and not idem_key and delay == 0 and not sticky then
+          redis.call('HSET', jk, 'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'ct', NOW_US, 'st', st)
+        else
+          local fields = {'pri', pri, 'pl', payload, 'to', ARGV[b + 3], 'rt', ARGV[b + 4], 'ct', NOW_US, 'st', st}
+          if hook ~= '' then fields[#fields + 1] = 'hook'; fields[#fields + 1] = hook end
+          if idem_key then fields[#fields + 1] = 'idem'; fields[#fields + 1] = idem end
+          if delay > 0 then fields[#fields + 1] = 'due'; fields[#fields + 1] = NOW + delay end
+          if sticky then fields[#fields + 1] = 'tw'; fields[#fields + 1] = target end
+          redis.call('HSET', jk, unpack(fields))
+        end
+        if idem_key then redis.call('SET', idem_key, id, 'PX', ARGV[3]) end
         if delay > 0 then
           redis.call('ZADD', P .. 'delayed', NOW + delay, id)
           scheduled = true
