@@ -137,11 +137,7 @@ public final class ServeFixture: Sendable {
 
     /// Polls until `condition` holds or `timeout` passes; generous, for slow machines.
     public static func waitUntil(timeout: Duration, _ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        if try await eventually(timeout: timeout, condition) { return }
         throw ChildProcessError(.timedOut, "timed out waiting for \(what)")
     }
 }

@@ -1,4 +1,5 @@
 @testable import DroverQueue
+import DroverTestSupport
 import Testing
 
 /// What only the in-memory backend promises, or can show: exact pick order, bounded memory,

@@ -1,4 +1,5 @@
 import DroverQueue
+import DroverTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DroverQueue
+import DroverTestSupport
 import Foundation
 import Testing
 
@@ -17,20 +18,6 @@ func request(
     JobRequest(
         type: type, priority: priority, payload: payload ?? uniquePayload(), timeoutMs: timeoutMs,
         retries: retries, idempotencyKey: idempotencyKey, delayMs: delayMs)
-}
-
-/// Polls `condition` until it holds or `timeout` passes; generous, because speed is not under test.
-func eventually(
-    timeout: Duration = .seconds(15), every interval: Duration = .milliseconds(20),
-    _ condition: () async throws -> Bool
-) async throws -> Bool {
-    let clock = ContinuousClock()
-    let deadline = clock.now + timeout
-    while true {
-        if try await condition() { return true }
-        if clock.now >= deadline { return false }
-        try await Task.sleep(for: interval)
-    }
 }
 
 extension JobQueue {

@@ -1,4 +1,5 @@
 import DroverQueue
+import DroverTestSupport
 import Testing
 
 @Suite("Queue contract: reserve order, priority and delay")

@@ -3,22 +3,8 @@ import DroverRAG
 import DroverRAGRedis
 import DroverRedis
 import DroverRedisQueue
+import DroverTestSupport
 import Testing
-
-/// Polls `condition` until it holds or `timeout` passes; generous, for slow shared machines.
-func eventually(
-    timeout: Duration = .seconds(60), _ what: String, _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw RAGTestTimeout(what: what)
-}
-
-struct RAGTestTimeout: Error { let what: String }
 
 /// An engine as a worker builds it: its own Redis client, the shared store, its own L1.
 func workerEngine(_ url: RedisURL) -> (RAGEngine, RedisRAGStore) {
@@ -50,7 +36,7 @@ func hitIDs(_ result: JSONValue) -> [String] {
 func runJob(_ queue: RedisJobQueue, _ type: JobType, _ payload: JSONValue) async throws -> JobRecord {
     let id = try await queue.enqueue([JobRequest(type: type, payload: payload, timeoutMs: 60_000, retries: 0)])[0].id
     var record: JobRecord?
-    try await eventually("\(type) job \(id) finished") {
+    try await eventually(timeout: .seconds(60), "\(type) job \(id) finished") {
         record = try await queue.job(id)
         return record?.status.isFinal == true || record?.status == .failed
     }

@@ -54,9 +54,9 @@ struct SharedIndexTests {
         let (b, bStore) = workerEngine(redis.url)
         let follower = Task { try await RAGInvalidationFollower.follow(engine: b, store: bStore) }
         defer { follower.cancel() }
-        try await eventually("b subscribed and loaded the index") { await b.indexVersion >= 0 }
+        try await eventually(timeout: .seconds(60), "b subscribed and loaded the index") { await b.indexVersion >= 0 }
         _ = try await indexReport(a, documentsPayload([("x", "xargs builds command lines from input.")]))
-        try await eventually("b's index holds x") { await b.size.documents == 1 }
+        try await eventually(timeout: .seconds(60), "b's index holds x") { await b.size.documents == 1 }
     }
 
     @Test("the per-document lock serialises two concurrent index jobs of one document")

@@ -1,17 +1,7 @@
 import DroverQueue
 import DroverRedisQueue
+import DroverTestSupport
 import Testing
-
-/// Polls until `condition` holds or `timeout` passes; generous, for slow machines.
-func eventually(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw CancellationError()
-}
 
 func noopJobs(_ count: Int, sleepMs: Int, timeoutMs: Int = 30_000) -> [JobRequest] {
     (0..<count).map { JobRequest(type: .noop, payload: .object(["sleepMs": .int(sleepMs), "i": .int($0)]), timeoutMs: timeoutMs) }

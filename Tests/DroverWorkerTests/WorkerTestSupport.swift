@@ -7,22 +7,6 @@ import Logging
 import Synchronization
 import Testing
 
-/// Polls `condition` until it holds or `timeout` passes; generous by default, for slow machines.
-func eventually(
-    timeout: Duration = .seconds(30), _ what: String = "condition",
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting for \(what)")
-    throw TimedOut(what: what)
-}
-
-struct TimedOut: Error { let what: String }
-
 /// A JobRunner over a real Redis, run as a child task of the test.
 struct RunningWorker {
     let runner: JobRunner
