@@ -122,12 +122,7 @@ extension JSONValue {
             try enterContainer(at: open)
             position += 1
             var elements: [JSONValue] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == Byte.closeBracket {
-                position += 1
-                depth -= 1
-                return .array(elements)
-            }
+            if closesEmpty(with: Byte.closeBracket) { return .array(elements) }
             while true {
                 skipWhitespace()
                 if position < bytes.count, bytes[position] == Byte.closeBracket {
@@ -138,20 +133,8 @@ extension JSONValue {
                                     "array has more than \(limits.maxContainerCount) elements")
                 }
                 elements.append(try parseValue())
-                skipWhitespace()
-                guard position < bytes.count else {
-                    throw JSONError(.unexpectedEnd, at: position, "array opened at byte \(open) is not closed")
-                }
-                switch bytes[position] {
-                case Byte.comma:
-                    position += 1
-                case Byte.closeBracket:
-                    position += 1
-                    depth -= 1
+                if try closesAfterEntry(with: Byte.closeBracket, entry: "array element", container: "array", openedAt: open) {
                     return .array(elements)
-                default:
-                    throw JSONError(.syntax, at: position,
-                                    "expected ',' or ']' after array element, found \(describe(bytes[position]))")
                 }
             }
         }
@@ -161,12 +144,7 @@ extension JSONValue {
             try enterContainer(at: open)
             position += 1
             var members: [String: JSONValue] = [:]
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == Byte.closeBrace {
-                position += 1
-                depth -= 1
-                return .object(members)
-            }
+            if closesEmpty(with: Byte.closeBrace) { return .object(members) }
             while true {
                 skipWhitespace()
                 guard position < bytes.count else {
@@ -204,21 +182,41 @@ extension JSONValue {
                 if members.updateValue(value, forKey: key) != nil {
                     throw JSONError(.duplicateKey, at: keyStart, "duplicate key \(quoted(key)) in object")
                 }
-                skipWhitespace()
-                guard position < bytes.count else {
-                    throw JSONError(.unexpectedEnd, at: position, "object opened at byte \(open) is not closed")
-                }
-                switch bytes[position] {
-                case Byte.comma:
-                    position += 1
-                case Byte.closeBrace:
-                    position += 1
-                    depth -= 1
+                if try closesAfterEntry(with: Byte.closeBrace, entry: "object member", container: "object", openedAt: open) {
                     return .object(members)
-                default:
-                    throw JSONError(.syntax, at: position,
-                                    "expected ',' or '}' after object member, found \(describe(bytes[position]))")
                 }
+            }
+        }
+
+        /// At an empty container's closing byte (after whitespace): consumes it and leaves the container.
+        private mutating func closesEmpty(with closing: UInt8) -> Bool {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == closing else { return false }
+            position += 1
+            depth -= 1
+            return true
+        }
+
+        /// After an element or member: `true` at the closing byte (consumed, container left),
+        /// `false` after a comma (consumed); anything else is an error naming what was expected.
+        private mutating func closesAfterEntry(
+            with closing: UInt8, entry: String, container: String, openedAt open: Int
+        ) throws(JSONError) -> Bool {
+            skipWhitespace()
+            guard position < bytes.count else {
+                throw JSONError(.unexpectedEnd, at: position, "\(container) opened at byte \(open) is not closed")
+            }
+            switch bytes[position] {
+            case Byte.comma:
+                position += 1
+                return false
+            case closing:
+                position += 1
+                depth -= 1
+                return true
+            default:
+                throw JSONError(.syntax, at: position,
+                                "expected ',' or '\(Character(Unicode.Scalar(closing)))' after \(entry), found \(describe(bytes[position]))")
             }
         }
 

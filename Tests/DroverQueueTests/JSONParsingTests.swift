@@ -119,10 +119,17 @@ struct JSONParsingTests {
         }
     }
 
-    @Test func errorNamesTheByteAndWhatWasExpected() {
+    @Test func errorNamesTheByteAndWhatWasExpected() throws {
         let error = #expect(throws: JSONError.self) { try JSONValue(parsing: "{\"a\":1 \"b\":2}") }
         #expect(error?.offset == 7)
         #expect(error?.message == "invalid JSON at byte 7: expected ',' or '}' after object member, found '\"'")
+        let unseparated = #expect(throws: JSONError.self) { try JSONValue(parsing: "[1 2]") }
+        #expect(unseparated?.message == "invalid JSON at byte 3: expected ',' or ']' after array element, found '2'")
+        let unclosed = #expect(throws: JSONError.self) { try JSONValue(parsing: "[[1], 2") }
+        #expect(unclosed?.code == .unexpectedEnd)
+        #expect(unclosed?.message == "invalid JSON at byte 7: array opened at byte 0 is not closed")
+        #expect(try JSONValue(parsing: "[ ]") == .array([]))
+        #expect(try JSONValue(parsing: "{ }") == .object([:]))
         let trailing = #expect(throws: JSONError.self) { try JSONValue(parsing: "[1, 2,]") }
         #expect(trailing?.offset == 6)
         #expect(trailing?.message.contains("trailing comma") == true)
