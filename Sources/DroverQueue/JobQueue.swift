@@ -28,6 +28,11 @@ public protocol JobQueue: Sendable {
     /// `waitForJobs`, also woken by a job routed to `workerID`'s own sticky queue.
     func waitForJobs(in types: [JobType], workerID: String, timeout: Duration) async throws(JobQueueError) -> Bool
 
+    /// `waitForJobs(in:workerID:timeout:)`, and once woken, up to `limit` jobs of the queue that woke
+    /// it, leased to `workerID` in the same step. A backend that cannot do both at once returns no
+    /// jobs, and the caller reserves as usual; either way it may reserve more afterwards.
+    func waitAndReserve(in types: [JobType], workerID: String, limit: Int, timeout: Duration) async throws(JobQueueError) -> [ReservedJob]
+
     /// Records how attempts ended, in one round trip; the results match the outcomes one to one.
     ///
     /// A failed attempt with retries left goes to `failed` and runs again after its backoff;
@@ -118,6 +123,12 @@ extension JobQueue {
 }
 
 extension JobQueue {
+    /// Waits only; the caller reserves after.
+    public func waitAndReserve(in types: [JobType], workerID: String, limit: Int, timeout: Duration) async throws(JobQueueError) -> [ReservedJob] {
+        _ = try await waitForJobs(in: types, workerID: workerID, timeout: timeout)
+        return []
+    }
+
     /// Read from the whole records; a backend that can read less does so.
     public func conclusions(of ids: [JobID]) async throws(JobQueueError) -> [JobConclusion?] {
         var found: [JobConclusion?] = []

@@ -16,6 +16,26 @@ extension RedisClient {
     public func evaluatePipeline(
         _ calls: [(script: RedisScript, keys: [String], arguments: RedisCommand)]
     ) async throws(RedisError) -> [RedisReply] {
+        try evaluateNow(calls)
+    }
+
+    /// Sends `command` allowing it `timeout` (a blocking command: see `send(_:timeout:)`), then, on the
+    /// same connection and before any other call of this client, the script call `next` picks from
+    /// its reply, if any. For a wait whose answer says what to do next: the follow-up costs no hop
+    /// back to the caller and no second trip through this client's queue of calls.
+    public func send(
+        _ command: RedisCommand, timeout: Duration,
+        then next: @Sendable (RedisReply) -> (script: RedisScript, keys: [String], arguments: RedisCommand)?
+    ) async throws(RedisError) -> (reply: RedisReply, followUp: RedisReply?) {
+        let reply = try sendNow(command, timeout: timeout)
+        guard let call = next(reply) else { return (reply, nil) }
+        return (reply, try evaluateNow([call])[0])
+    }
+
+    /// `evaluatePipeline`, within the current turn of this actor.
+    private func evaluateNow(
+        _ calls: [(script: RedisScript, keys: [String], arguments: RedisCommand)]
+    ) throws(RedisError) -> [RedisReply] {
         guard !calls.isEmpty else { return [] }
         return try withConnection { connection throws(RedisError) in
             var results = [RedisReply](repeating: .null, count: calls.count)

@@ -81,7 +81,9 @@ extension RedisJobQueue {
     /// Remembers what a reserve saw: whether the queue ran dry, and when its next job falls due.
     private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64) {
         hints.withLock { hints in
-            if batch.jobs.isEmpty && batch.waiting == 0 {
+            // Empty now, whether or not this call took the last jobs: the next reserve skips the
+            // queue and the worker goes straight to its wait, which the next enqueue's marker ends.
+            if batch.waiting == 0 {
                 hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
             } else {
                 hints.emptyUntilMs[type] = nil
@@ -105,6 +107,60 @@ extension RedisJobQueue {
     /// Waits on each queue's shared wake marker and, for a worker, on its own sticky markers.
     private func waitForJobs(in types: [JobType], stickyOf workerID: String?, timeout: Duration) async throws(JobQueueError) -> Bool {
         guard !types.isEmpty else { return false }
+        guard let prepared = try await prepareWait(in: types, stickyOf: workerID, timeout: timeout) else { return true }
+        let reply: RedisReply
+        do {
+            reply = try await blocking.send(prepared.command, timeout: prepared.wait + .seconds(2))
+        } catch {
+            throw Self.queueError(error)
+        }
+        if wokenType(reply, prepared) != nil { return true }
+        // Timed out: true when it was a due job we slept for, which the next reserve promotes.
+        if let dueAt = prepared.dueAt { return WallClock.milliseconds() >= dueAt }
+        return false
+    }
+
+    /// Waits as `waitForJobs(in:workerID:timeout:)` does; when a queue's marker wakes the wait, Redis
+    /// runs that queue's reserve right after, on the same connection and thread, so a job that
+    /// arrives at an idle worker costs no hop between its wake and its lease.
+    public func waitAndReserve(in types: [JobType], workerID: String, limit: Int, timeout: Duration) async throws(JobQueueError) -> [ReservedJob] {
+        guard limit > 0, !types.isEmpty, !workerID.isEmpty, !workerID.contains(" ") else {
+            _ = try await waitForJobs(in: types, stickyOf: workerID.isEmpty ? nil : workerID, timeout: timeout)
+            return []
+        }
+        // A scheduled job is already due: no wait, and the caller's own reserve promotes it.
+        guard let prepared = try await prepareWait(in: types, stickyOf: workerID, timeout: timeout) else { return [] }
+        let byMarker = prepared.byMarker
+        let result: (reply: RedisReply, followUp: RedisReply?)
+        do {
+            result = try await blocking.send(prepared.command, timeout: prepared.wait + .seconds(2)) { [self] reply in
+                guard let key = reply.array?.first?.string, let type = byMarker[key] else { return nil }
+                return reserveCall(type, workerID: workerID, limit: limit)
+            }
+        } catch {
+            throw Self.queueError(error)
+        }
+        guard let type = wokenType(result.reply, prepared), let followUp = result.followUp else { return [] }
+        if case .error(let message) = followUp {
+            throw JobQueueError(.unavailable, "redis script failed: \(message)")
+        }
+        let batch = try Self.decodeReserve(followUp, type: type, workerID: workerID)
+        absorb(batch, of: type, nowMs: WallClock.milliseconds())
+        return batch.jobs
+    }
+
+    /// A `BZPOPMIN` over the wake markers of some queues, and what its answer maps back to.
+    struct PreparedWait {
+        var command: RedisCommand
+        var byMarker: [String: JobType]
+        /// When a scheduled job falls due, if one does before the wait ends.
+        var dueAt: Int64?
+        var wait: Duration
+    }
+
+    /// The wait for `types`, no longer than until the next scheduled job falls due; nil when one
+    /// already has (there is nothing to wait for).
+    private func prepareWait(in types: [JobType], stickyOf workerID: String?, timeout: Duration) async throws(JobQueueError) -> PreparedWait? {
         var wait = timeout
         let nowMs = WallClock.milliseconds()
         // A delayed or backed-off job falls due without any write to wake us: sleep no longer than that.
@@ -125,7 +181,7 @@ extension RedisJobQueue {
         if !unknown.isEmpty, let asked = try await earliestDue(in: unknown) {
             dueAt = min(dueAt ?? asked, asked)
         }
-        if let dueAt, dueAt <= nowMs { return true }
+        if let dueAt, dueAt <= nowMs { return nil }
         if let dueAt {
             let untilDue = Duration.milliseconds(max(0, dueAt - nowMs) + 1)
             if untilDue < wait { wait = untilDue }
@@ -139,20 +195,18 @@ extension RedisJobQueue {
         }
         for key in byMarker.keys.sorted() { command.append(key) }
         command.append(String(seconds))
-        let reply: RedisReply
-        do {
-            reply = try await blocking.send(command, timeout: wait + .seconds(2))
-        } catch {
-            throw Self.queueError(error)
-        }
-        guard let fields = reply.array, let key = fields.first?.string, let type = byMarker[key] else {
+        return PreparedWait(command: command, byMarker: byMarker, dueAt: dueAt, wait: wait)
+    }
+
+    /// The queue whose marker ended the wait, or nil when it timed out; either way the empty-queue
+    /// hints learn from it.
+    private func wokenType(_ reply: RedisReply, _ prepared: PreparedWait) -> JobType? {
+        guard let fields = reply.array, let key = fields.first?.string, let type = prepared.byMarker[key] else {
             hints.withLock { $0.emptyUntilMs = [:] }
-            // Timed out: true when it was a due job we slept for, which the next reserve promotes.
-            if let dueAt { return WallClock.milliseconds() >= dueAt }
-            return false
+            return nil
         }
         hints.withLock { $0.emptyUntilMs[type] = nil }
-        return true
+        return type
     }
 
     /// When the first delayed or backed-off job of `types` falls due (client clock), in one round trip.

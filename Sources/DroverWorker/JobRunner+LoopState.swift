@@ -8,6 +8,8 @@ extension JobRunner {
         var pendingAcks: [JobOutcome] = []
         /// A blocking wait for new work is outstanding.
         var waiting = false
+        /// Slots the outstanding wait may fill when it wakes: not free for anything else meanwhile.
+        var heldForWait = 0
         var draining = false
         var backendHealthy = true
         var retryDelay: Duration
@@ -17,7 +19,7 @@ extension JobRunner {
             self.retryDelay = retryDelay
         }
 
-        var free: Int { concurrency - inFlight }
+        var free: Int { concurrency - inFlight - heldForWait }
         var canReserve: Bool { !draining && free > 0 && !waiting }
         var isFinished: Bool { draining && inFlight == 0 && pendingAcks.isEmpty && !waiting }
 

@@ -58,7 +58,8 @@ public final class JobRunner: Sendable {
                     // Fewer jobs than free slots means the queues ran dry: block until more arrive.
                     if loop.free > 0 && !loop.waiting && loop.backendHealthy && !loop.draining {
                         loop.waiting = true
-                        startWait(in: &group)
+                        loop.heldForWait = loop.free
+                        startWait(limit: loop.heldForWait, in: &group)
                     }
                 }
                 if loop.inFlight == 0 && !loop.waiting {
@@ -71,8 +72,11 @@ public final class JobRunner: Sendable {
                     case .finished(let outcome):
                         loop.inFlight -= 1
                         loop.pendingAcks.append(outcome)
-                    case .waitEnded:
+                    case .waitEnded(let jobs):
                         loop.waiting = false
+                        loop.heldForWait = 0
+                        loop.inFlight += jobs.count
+                        for reserved in jobs { start(reserved) }
                     case .drain:
                         if !loop.draining { logger.info("draining: no new jobs will be reserved") }
                         loop.draining = true
@@ -84,18 +88,21 @@ public final class JobRunner: Sendable {
         logger.info("job loop stopped", metadata: ["completed": "\(final.completedJobs)", "failed": "\(final.failedJobs)"])
     }
 
-    private func startWait(in group: inout DiscardingTaskGroup) {
+    /// Blocks until new work arrives (or the wait times out); jobs leased as it wakes, up to
+    /// `limit`, come back with `.waitEnded`.
+    private func startWait(limit: Int, in group: inout DiscardingTaskGroup) {
         let types = configuration.types
         let timeout = configuration.waitTimeout
         let workerID = configuration.workerID
         group.addTask { [queue, mailbox, logger] in
+            var jobs: [ReservedJob] = []
             do {
-                _ = try await queue.waitForJobs(in: types, workerID: workerID, timeout: timeout)
+                jobs = try await queue.waitAndReserve(in: types, workerID: workerID, limit: limit, timeout: timeout)
             } catch {
                 logger.warning("waiting for jobs failed", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: timeout)
             }
-            mailbox.post(.waitEnded)
+            mailbox.post(.waitEnded(jobs))
         }
     }
 

@@ -5,8 +5,8 @@ import Synchronization
 enum WorkerEvent: Sendable {
     /// An attempt ended; its outcome waits to be acked.
     case finished(JobOutcome)
-    /// The blocking wait for new work returned (woken or timed out).
-    case waitEnded
+    /// The blocking wait for new work returned (woken or timed out), with the jobs leased as it woke.
+    case waitEnded([ReservedJob])
     /// Stop reserving, finish what runs, then return.
     case drain
 }

@@ -16,6 +16,22 @@ struct QueueContractObservationTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func waitAndReserveWakesForANewJobWhichIsThenLeasedExactlyOnce(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            async let leased = queue.waitAndReserve(in: [.noop], workerID: "w1", limit: 3, timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(100))
+            let id = try await queue.enqueueOne(request())
+            // A backend may lease as it wakes, or leave the job to the reserve that follows.
+            let first = try await leased.compactMap { reserved -> JobID? in
+                if case .runnable(let job, _) = reserved { return job.id }
+                return nil
+            }
+            let rest = try await queue.reserveRunnable(worker: "w1", limit: 3).map(\.job.id)
+            #expect(first + rest == [id])
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func waitForJobsReturnsFalseOnTimeoutWithNothingQueued(_ backend: QueueBackend) async throws {
         try await withQueue(backend) { queue in
             let woke = try await queue.waitForJobs(in: [.noop], timeout: .milliseconds(200))

@@ -53,4 +53,38 @@ struct RedisQueueWakeTests {
             _ = try await queue.reserveWhenDue(id)
         }
     }
+
+    @Test func aJobThatWakesAWaitingWorkerComesBackLeasedToItUpToTheLimit() async throws {
+        try await withQueue(.redis) { queue in
+            #expect(try await queue.reserveOne() == nil)
+            async let leased = queue.waitAndReserve(in: [.search, .noop], workerID: "w1", limit: 2, timeout: .seconds(30))
+            try await Task.sleep(for: .milliseconds(100))
+            let ids = try await queue.enqueue([request(), request(), request()]).map(\.id)
+            let jobs = try await leased
+            // Woken by the enqueue and leased in the same step, no more than the limit.
+            #expect(jobs.count == 2)
+            var taken: [JobID] = []
+            for reserved in jobs {
+                guard case .runnable(let job, let lease) = reserved else {
+                    Issue.record("unexpected malformed job")
+                    continue
+                }
+                #expect(lease.workerID == "w1")
+                #expect(try await queue.job(job.id)?.status == .active)
+                taken.append(job.id)
+            }
+            // The third is left for the next reserve, and nothing was leased twice.
+            let rest = try await queue.reserveRunnable(worker: "w1", limit: 3).map(\.job.id)
+            #expect(Set(taken + rest) == Set(ids))
+            #expect(taken.count + rest.count == ids.count)
+        }
+    }
+
+    @Test func aWaitAndReserveThatTimesOutLeasesNothing() async throws {
+        try await withQueue(.redis) { queue in
+            let jobs = try await queue.waitAndReserve(in: [.noop], workerID: "w1", limit: 3, timeout: .milliseconds(200))
+            #expect(jobs.isEmpty)
+            #expect(try await queue.counts(of: .noop).active == 0)
+        }
+    }
 }
