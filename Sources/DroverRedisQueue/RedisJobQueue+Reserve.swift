@@ -81,9 +81,7 @@ extension RedisJobQueue {
     /// Remembers what a reserve saw: whether the queue ran dry, and when its next job falls due.
     private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64) {
         hints.withLock { hints in
-            // Empty now, whether or not this call took the last jobs: the next reserve skips the
-            // queue and the worker goes straight to its wait, which the next enqueue's marker ends.
-            if batch.waiting == 0 {
+            if batch.jobs.isEmpty && batch.waiting == 0 {
                 hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
             } else {
                 hints.emptyUntilMs[type] = nil
@@ -145,7 +143,13 @@ extension RedisJobQueue {
             throw JobQueueError(.unavailable, "redis script failed: \(message)")
         }
         let batch = try Self.decodeReserve(followUp, type: type, workerID: workerID)
-        absorb(batch, of: type, nowMs: WallClock.milliseconds())
+        let nowMs = WallClock.milliseconds()
+        absorb(batch, of: type, nowMs: nowMs)
+        if batch.waiting == 0 {
+            // This wake took what there was. The loop's next reserve would only find the queue
+            // empty: it skips it and goes back to waiting, and the next enqueue's marker ends that wait.
+            hints.withLock { $0.emptyUntilMs[type] = nowMs + Self.emptyHintMs }
+        }
         return batch.jobs
     }
 
