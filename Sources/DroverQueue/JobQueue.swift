@@ -105,10 +105,6 @@ public protocol JobQueue: Sendable {
     /// the first caller per `(id, purpose)`, `false` for every later one, across every process that
     /// shares the backend, for as long as the queue keeps dead jobs (`deadRetentionMs`) at least.
     func claimOnce(_ id: JobID, purpose: String, owner: String) async throws(JobQueueError) -> Bool
-
-    /// Each job's webhook URL, in order, in one round trip: `nil` for a job without one or unknown.
-    /// Cheaper than reading whole records, for a caller that looks at every finished job.
-    func webhooks(of ids: [JobID]) async throws(JobQueueError) -> [String?]
 }
 
 extension JobQueue {

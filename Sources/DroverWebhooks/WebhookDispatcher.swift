@@ -53,24 +53,15 @@ public final class WebhookDispatcher: Sendable {
     /// Delivers webhooks for finished jobs until the task is cancelled or the event stream ends;
     /// `onSubscribed` runs once events are being received.
     ///
-    /// Most finished jobs have no webhook, so events are taken in batches and their URLs looked up
-    /// in one round trip (`webhooks(of:)`); only a job with a URL costs a delivery task.
+    /// The events are `webhookEvents(of:)`: only jobs that carry a webhook, so every event costs a
+    /// delivery task, and at most `maxConcurrentDeliveries` run at once.
     public func run(onSubscribed: @Sendable () -> Void = {}) async throws(JobQueueError) {
         let events = try await queue.webhookEvents(of: JobType.allCases)
         onSubscribed()
-        await run(events: events)
-    }
-
-    /// Delivers webhooks for the finished jobs among `events` until the stream ends: for a process
-    /// that already follows the queue's events (the HTTP server's sync waiters) and fans them out,
-    /// so that one subscription serves both.
-    public func run(events: AsyncStream<JobEvent>) async {
         let inbox = EventInbox()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in events where event.status == .completed || event.status == .dead {
-                    inbox.post(event)
-                }
+                for await event in events { inbox.post(event) }
                 inbox.close()
             }
             var running = 0
@@ -82,25 +73,13 @@ public final class WebhookDispatcher: Sendable {
                     _ = await bell.next()
                     continue
                 }
-                for start in stride(from: 0, to: events.count, by: 512) {
-                    let batch = Array(events[start..<min(start + 512, events.count)])
-                    let hooks: [String?]
-                    do {
-                        hooks = try await queue.webhooks(of: batch.map(\.id))
-                    } catch {
-                        logger.warning("cannot look up webhooks; these jobs' webhooks are not called", metadata: [
-                            "jobs": "\(batch.count)", "error": "\(error)",
-                        ])
-                        continue
+                for event in events {
+                    if running >= settings.maxConcurrentDeliveries {
+                        await group.next()
+                        running -= 1
                     }
-                    for (event, hook) in zip(batch, hooks) where hook != nil {
-                        if running >= settings.maxConcurrentDeliveries {
-                            await group.next()
-                            running -= 1
-                        }
-                        running += 1
-                        group.addTask { _ = await self.deliver(event) }
-                    }
+                    running += 1
+                    group.addTask { _ = await self.deliver(event) }
                 }
             }
             // Deliveries under way finish (a cancelled run cancels them with it).

@@ -64,20 +64,3 @@ struct QueueContractClaimTests {
         #expect(a && !b)
     }
 }
-
-@Suite("Queue contract: webhook lookups")
-struct QueueContractWebhookTests {
-    @Test("webhooks(of:) answers each job's URL in order, nil without one or for an unknown job", arguments: QueueBackend.allCases)
-    func looksUpWebhooks(_ backend: QueueBackend) async throws {
-        try await withQueue(backend) { queue in
-            var hooked = request()
-            hooked.webhook = "http://hooks.example.com/done"
-            let withHook = try await queue.enqueueOne(hooked)
-            let without = try await queue.enqueueOne(request())
-            let unknown = JobID.generate(for: .noop, millisecondsSinceEpoch: 1)
-            let found = try await queue.webhooks(of: [without, withHook, unknown])
-            #expect(found == [nil, "http://hooks.example.com/done", nil])
-            #expect(try await queue.webhooks(of: []).isEmpty)
-        }
-    }
-}
