@@ -79,9 +79,13 @@ extension RedisJobQueue {
     }
 
     /// Remembers what a reserve saw: whether the queue ran dry, and when its next job falls due.
-    private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64) {
+    ///
+    /// A queue that had nothing is marked empty. So is one that a wake just emptied (`afterWake`):
+    /// the worker's next step is another wait, which the next enqueue's marker ends. A plain
+    /// reserve that took the last jobs does not mark it, as its caller may reserve again at once.
+    private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64, afterWake: Bool = false) {
         hints.withLock { hints in
-            if batch.jobs.isEmpty && batch.waiting == 0 {
+            if batch.waiting == 0 && (batch.jobs.isEmpty || afterWake) {
                 hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
             } else {
                 hints.emptyUntilMs[type] = nil
@@ -128,12 +132,10 @@ extension RedisJobQueue {
         }
         // A scheduled job is already due: no wait, and the caller's own reserve promotes it.
         guard let prepared = try await prepareWait(in: types, stickyOf: workerID, timeout: timeout) else { return [] }
-        let byMarker = prepared.byMarker
         let result: (reply: RedisReply, followUp: RedisReply?)
         do {
             result = try await blocking.send(prepared.command, timeout: prepared.wait + .seconds(2)) { [self] reply in
-                guard let key = reply.array?.first?.string, let type = byMarker[key] else { return nil }
-                return reserveCall(type, workerID: workerID, limit: limit)
+                prepared.queue(wokenBy: reply).map { reserveCall($0, workerID: workerID, limit: limit) }
             }
         } catch {
             throw Self.queueError(error)
@@ -143,13 +145,7 @@ extension RedisJobQueue {
             throw JobQueueError(.unavailable, "redis script failed: \(message)")
         }
         let batch = try Self.decodeReserve(followUp, type: type, workerID: workerID)
-        let nowMs = WallClock.milliseconds()
-        absorb(batch, of: type, nowMs: nowMs)
-        if batch.waiting == 0 {
-            // This wake took what there was. The loop's next reserve would only find the queue
-            // empty: it skips it and goes back to waiting, and the next enqueue's marker ends that wait.
-            hints.withLock { $0.emptyUntilMs[type] = nowMs + Self.emptyHintMs }
-        }
+        absorb(batch, of: type, nowMs: WallClock.milliseconds(), afterWake: true)
         return batch.jobs
     }
 
@@ -160,6 +156,11 @@ extension RedisJobQueue {
         /// When a scheduled job falls due, if one does before the wait ends.
         var dueAt: Int64?
         var wait: Duration
+
+        /// The queue whose marker a `BZPOPMIN` reply names; nil for a timeout.
+        func queue(wokenBy reply: RedisReply) -> JobType? {
+            reply.array?.first?.string.flatMap { byMarker[$0] }
+        }
     }
 
     /// The wait for `types`, no longer than until the next scheduled job falls due; nil when one
@@ -205,7 +206,7 @@ extension RedisJobQueue {
     /// The queue whose marker ended the wait, or nil when it timed out; either way the empty-queue
     /// hints learn from it.
     private func wokenType(_ reply: RedisReply, _ prepared: PreparedWait) -> JobType? {
-        guard let fields = reply.array, let key = fields.first?.string, let type = prepared.byMarker[key] else {
+        guard let type = prepared.queue(wokenBy: reply) else {
             hints.withLock { $0.emptyUntilMs = [:] }
             return nil
         }
