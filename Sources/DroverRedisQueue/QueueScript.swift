@@ -41,22 +41,20 @@ enum QueueScript {
     -- index the most expensive command of a busy drain.
     local ACTIVE_PIN = '~pin: keeps this lease index a skiplist; never a job id, never expires'
 
-    local function event(status, id)
-      local list = events[status]
-      if not list then list = {}; events[status] = list end
-      list[#list + 1] = id
-    end
-
-    -- The same for a job that carries a webhook and just ended `completed` or `dead`: these go to
-    -- `P events:webhook` as well, so webhook dispatchers hear of nothing else.
+    -- A job that carries a webhook and just ended `completed` or `dead` is also collected here,
+    -- for `P events:webhook`, so webhook dispatchers hear of nothing else.
     local webhook_events = {}
-    local function webhook_event(status, id)
-      local list = webhook_events[status]
-      if not list then list = {}; webhook_events[status] = list end
+
+    local function collect(lists, status, id)
+      local list = lists[status]
+      if not list then list = {}; lists[status] = list end
       list[#list + 1] = id
     end
+    local function event(status, id) collect(events, status, id) end
+    local function webhook_event(status, id) collect(webhook_events, status, id) end
 
-    -- One message per status per call, on that status's channel: "completed id1 id2 ...".
+    -- One message per status per call: "completed id1 id2 ...", on that status's channel, and
+    -- for jobs with a webhook on the webhook channel too.
     local function publish_events()
       for status, ids in pairs(events) do
         redis.call('PUBLISH', P .. 'events:' .. status, status .. ' ' .. table.concat(ids, ' '))
