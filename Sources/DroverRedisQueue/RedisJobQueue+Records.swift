@@ -26,17 +26,20 @@ extension RedisJobQueue {
             guard let fields = reply.array, fields.count == 3 else {
                 throw JobQueueError(.unavailable, "unexpected HMGET reply: \(reply)")
             }
-            guard let stored = fields[0].string else {
-                found.append(nil)
-                continue
-            }
-            // Read as `job(_:)` reads them, so both answer alike for the same hash.
-            found.append(JobConclusion(
-                status: JobStatus(rawValue: stored) ?? .waiting,
-                result: fields[1].bytes.flatMap { try? JSONValue(parsing: $0) },
-                error: fields[2].string))
+            // A hash without a status is no job (it expired, or never was).
+            found.append(fields[0].string == nil ? nil : Self.conclusion(status: fields[0], result: fields[1], error: fields[2]))
         }
         return found
+    }
+
+    /// Status, result and error as every reader of a job hash takes them, so `job(_:)` and
+    /// `conclusions(of:)` answer alike for the same hash: an unreadable status reads as waiting,
+    /// an unparsable result as none.
+    static func conclusion(status: RedisReply?, result: RedisReply?, error: RedisReply?) -> JobConclusion {
+        JobConclusion(
+            status: status?.string.flatMap(JobStatus.init(rawValue:)) ?? .waiting,
+            result: result?.bytes.flatMap { try? JSONValue(parsing: $0) },
+            error: error?.string)
     }
 
     public func waitingCount(in types: [JobType]) async throws(JobQueueError) -> Int {
@@ -202,16 +205,16 @@ extension RedisJobQueue {
             guard let bytes = fields[name]?.bytes else { return nil }
             return try? JSONValue(parsing: bytes)
         }
-        let status = text("st").flatMap(JobStatus.init(rawValue:)) ?? .waiting
+        let conclusion = Self.conclusion(status: fields["st"], result: fields["res"], error: fields["err"])
         let payload = json("pl")
         var record = JobRecord(
             id: id,
-            status: status,
+            status: conclusion.status,
             priority: text("pri").flatMap(JobPriority.init(rawValue:)) ?? .normal,
             payload: payload ?? .null,
             progress: json("prog"),
-            result: json("res"),
-            error: text("err"),
+            result: conclusion.result,
+            error: conclusion.error,
             attempts: Int(int64("att") ?? 0),
             retries: Int(int64("rt") ?? 0),
             timeoutMs: Int(int64("to") ?? 0),
