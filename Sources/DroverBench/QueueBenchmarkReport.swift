@@ -49,14 +49,8 @@ public struct QueueBenchmarkReport: Sendable {
             "users": users.map { .int($0) } ?? .null,
             "enqueueJobsPerSecond": .double(enqueuePerSecond.rounded()),
             "drainJobsPerSecond": .double(drainPerSecond.rounded()),
-            "latencyMs": .object([
-                "p50": .double(Double(latencyMicros.p50) / 1000), "p95": .double(Double(latencyMicros.p95) / 1000),
-                "p99": .double(Double(latencyMicros.p99) / 1000), "max": .double(Double(latencyMicros.max) / 1000),
-            ]),
-            "startLatencyMs": .object([
-                "p50": .double(Double(startLatencyMicros.p50) / 1000), "p95": .double(Double(startLatencyMicros.p95) / 1000),
-                "p99": .double(Double(startLatencyMicros.p99) / 1000), "max": .double(Double(startLatencyMicros.max) / 1000),
-            ]),
+            "latencyMs": latencyMicros.millisecondsJSON,
+            "startLatencyMs": startLatencyMicros.millisecondsJSON,
             "unfinished": .int(unfinished),
             "redisCommandsPerJob": .double(perJob(redisCommands)),
             "redisScriptCallsPerJob": .double(perJob(redisScriptCalls)),
@@ -67,15 +61,14 @@ public struct QueueBenchmarkReport: Sendable {
     }
 
     public var text: String {
-        func ms(_ us: UInt64) -> String { fixed(Double(us) / 1000, 2) + " ms" }
         var lines = [
             "drover bench queue: \(jobs) noop jobs (sleep \(sleepMs) ms), \(workers) workers × concurrency \(concurrency)"
                 + (rate.map { ", paced at \($0) jobs/s" } ?? ", bulk")
                 + (users.map { ", \($0) users on sticky queues" } ?? ", shared queue") + ", redis \(redis)",
             "enqueue: \(Int(enqueuePerSecond.rounded())) jobs/s (\(fixed(enqueueSeconds, 3)) s)",
             "drain:   \(Int(drainPerSecond.rounded())) jobs/s (\(fixed(drainSeconds, 3)) s, first start to last finish)",
-            "latency, enqueue to completion: p50 \(ms(latencyMicros.p50))  p95 \(ms(latencyMicros.p95))  p99 \(ms(latencyMicros.p99))  max \(ms(latencyMicros.max))",
-            "  of which enqueue to start:     p50 \(ms(startLatencyMicros.p50))  p95 \(ms(startLatencyMicros.p95))  p99 \(ms(startLatencyMicros.p99))  max \(ms(startLatencyMicros.max))",
+            "latency, enqueue to completion: " + latencyMicros.millisecondsText,
+            "  of which enqueue to start:     " + startLatencyMicros.millisecondsText,
             "redis per job: \(fixed(perJob(redisCommands), 1)) commands, \(fixed(perJob(redisScriptCalls), 3)) script calls, \(fixed(perJob(redisBlockingCalls), 3)) blocking waits",
         ]
         if unfinished > 0 { lines.append("UNFINISHED: \(unfinished) jobs have no finish time") }
@@ -103,5 +96,19 @@ public struct LatencySummary: Sendable, Hashable {
     init(_ histogram: Histogram<UInt64>) {
         self.init(p50: histogram.valueAtPercentile(50), p95: histogram.valueAtPercentile(95),
                   p99: histogram.valueAtPercentile(99), max: histogram.max)
+    }
+
+    private var milliseconds: [(name: String, value: Double)] {
+        [("p50", p50), ("p95", p95), ("p99", p99), ("max", max)].map { ($0.0, Double($0.1) / 1000) }
+    }
+
+    /// `{p50, p95, p99, max}` in milliseconds.
+    var millisecondsJSON: JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: milliseconds.map { ($0.name, .double($0.value)) }))
+    }
+
+    /// `p50 1.23 ms  p95 …  p99 …  max …`.
+    var millisecondsText: String {
+        milliseconds.map { "\($0.name) \(DecimalText.fixed($0.value, 2)) ms" }.joined(separator: "  ")
     }
 }
