@@ -29,8 +29,7 @@ final class AdmissionController: Sendable {
     }
 
     func nowMs() -> Int64 {
-        let elapsed = ContinuousClock.now - clockStart
-        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        (ContinuousClock.now - clockStart).inMilliseconds
     }
 
     func admit(_ priority: JobPriority) -> AdmissionDecision {

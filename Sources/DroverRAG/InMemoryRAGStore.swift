@@ -1,4 +1,5 @@
 import DroverCache
+import DroverQueue
 
 /// The store of `single` mode: one process, no Redis, nothing survives a restart.
 public actor InMemoryRAGStore: RAGStore {
@@ -81,8 +82,7 @@ public actor InMemoryRAGStore: RAGStore {
     public func cachedValue(_ key: String) -> SharedCacheEntry? {
         let now = ContinuousClock.now
         guard let entry = cacheEntries[key], entry.expiresAt > now else { return nil }
-        let remaining = (entry.expiresAt - now).components
-        return SharedCacheEntry(value: entry.value, remainingMs: remaining.seconds * 1000 + remaining.attoseconds / 1_000_000_000_000_000)
+        return SharedCacheEntry(value: entry.value, remainingMs: (entry.expiresAt - now).inMilliseconds)
     }
 
     public func generation(of scope: String) -> Int64 { generations[scope, default: 0] }

@@ -80,7 +80,7 @@ extension RedisJobQueue {
         var args = arguments(lease.jobID.type)
         args.append(lease.jobID.rawValue)
         args.append(String(lease.token))
-        args.append(Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000))
+        args.append(Int(duration.inMilliseconds))
         let reply = try await run(QueueScript.extend, lease.jobID.type, args)
         try Self.checkFenced(reply, lease)
         return JobLease(jobID: lease.jobID, workerID: lease.workerID, token: lease.token, deadlineMs: reply.int ?? lease.deadlineMs)

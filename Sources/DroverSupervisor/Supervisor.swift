@@ -143,8 +143,7 @@ public actor Supervisor {
     }
 
     func now() -> Instant {
-        let elapsed = ContinuousClock.now - clockStart
-        return Instant(milliseconds: elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        Instant(milliseconds: (ContinuousClock.now - clockStart).inMilliseconds)
     }
 
     /// WATCHDOG=1 from the loop itself: if the loop stalls, systemd stops hearing from us.
