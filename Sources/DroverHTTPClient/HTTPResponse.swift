@@ -25,6 +25,9 @@ public struct HTTPResponse: Sendable {
 
     /// The first value of header `name`, matched without regard to case.
     public func header(_ name: String) -> String? { fields.first(name: name) }
+
+    /// Every value of header `name`, in order, matched without regard to case.
+    public func headerValues(_ name: String) -> [String] { fields[name] }
 }
 
 /// A response whose body arrives as it is read: the way to consume a long or endless stream.

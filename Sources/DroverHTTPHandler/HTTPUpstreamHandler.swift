@@ -90,7 +90,7 @@ public struct HTTPUpstreamHandler: JobHandler {
         } catch {
             throw JobFailure("upstream \(url) answered with a body that is not JSON: \(error)", retryable: false)
         }
-        let cacheControl = CacheControl(headerValues: response.headers.filter { $0.name.lowercased() == "cache-control" }.map(\.value))
+        let cacheControl = CacheControl(headerValues: response.headerValues("Cache-Control"))
         return (result, cacheControl)
     }
 }

@@ -34,6 +34,17 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("a header sent several times is read in full, in order, whatever its case")
+    func repeatedHeaderValues() {
+        let response = HTTPResponse(status: 200, headers: [
+            HTTPHeader("Cache-Control", "max-age=60"), HTTPHeader("Content-Type", "application/json"),
+            HTTPHeader("cache-control", "private"),
+        ], body: [])
+        #expect(response.headerValues("CACHE-CONTROL") == ["max-age=60", "private"])
+        #expect(response.header("cache-control") == "max-age=60")
+        #expect(response.headerValues("ETag").isEmpty)
+    }
+
     @Test("a GET answers status, headers and body")
     func getsABody() async throws {
         try await withServer { server, client async throws in
