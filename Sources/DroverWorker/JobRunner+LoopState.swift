@@ -6,10 +6,9 @@ extension JobRunner {
         let concurrency: Int
         var inFlight = 0
         var pendingAcks: [JobOutcome] = []
-        /// A blocking wait for new work is outstanding.
+        /// A blocking wait for new work is outstanding. It may lease as many jobs as were free when
+        /// it began; nothing else reserves until it ends, so those slots stay its own.
         var waiting = false
-        /// Slots the outstanding wait may fill when it wakes: not free for anything else meanwhile.
-        var heldForWait = 0
         var draining = false
         var backendHealthy = true
         var retryDelay: Duration
@@ -19,7 +18,7 @@ extension JobRunner {
             self.retryDelay = retryDelay
         }
 
-        var free: Int { concurrency - inFlight - heldForWait }
+        var free: Int { concurrency - inFlight }
         var canReserve: Bool { !draining && free > 0 && !waiting }
         var isFinished: Bool { draining && inFlight == 0 && pendingAcks.isEmpty && !waiting }
 

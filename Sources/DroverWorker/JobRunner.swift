@@ -58,8 +58,7 @@ public final class JobRunner: Sendable {
                     // Fewer jobs than free slots means the queues ran dry: block until more arrive.
                     if loop.free > 0 && !loop.waiting && loop.backendHealthy && !loop.draining {
                         loop.waiting = true
-                        loop.heldForWait = loop.free
-                        startWait(limit: loop.heldForWait, in: &group)
+                        startWait(limit: loop.free, in: &group)
                     }
                 }
                 if loop.inFlight == 0 && !loop.waiting {
@@ -74,7 +73,6 @@ public final class JobRunner: Sendable {
                         loop.pendingAcks.append(outcome)
                     case .waitEnded(let jobs):
                         loop.waiting = false
-                        loop.heldForWait = 0
                         loop.inFlight += jobs.count
                         for reserved in jobs { start(reserved) }
                     case .drain:
