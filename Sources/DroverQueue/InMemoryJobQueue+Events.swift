@@ -22,6 +22,8 @@ extension InMemoryJobQueue {
     }
 
     private func subscribe(_ types: [JobType], statuses: Set<JobStatus>, onlyWithWebhook: Bool) -> AsyncStream<JobEvent> {
+        // Nothing asked for, nothing to hear: an ended stream, as the Redis queue answers.
+        if types.isEmpty || statuses.isEmpty { return AsyncStream { $0.finish() } }
         let (stream, continuation) = AsyncStream.makeStream(
             of: JobEvent.self, bufferingPolicy: .bufferingNewest(Self.eventBufferLimit))
         let id = nextSubscriberID

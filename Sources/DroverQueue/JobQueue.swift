@@ -94,7 +94,8 @@ public protocol JobQueue: Sendable {
 
     /// Changes of jobs of `types` into one of `statuses`, as they happen, until the stream is
     /// dropped. The others are skipped before they are decoded: a subscriber that only waits
-    /// for jobs to finish does not pay for every enqueue and start.
+    /// for jobs to finish does not pay for every enqueue and start. With no types or no
+    /// statuses the stream ends at once.
     func events(of types: [JobType], statuses: Set<JobStatus>) async throws(JobQueueError) -> AsyncStream<JobEvent>
 
     /// The `completed` and `dead` events of jobs of `types` that carry a webhook, as they happen:

@@ -146,6 +146,29 @@ struct QueueContractObservationTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func aSubscriptionToNoStatusOrNoTypeEndsAtOnce(_ backend: QueueBackend) async throws {
+        try await withQueue(backend) { queue in
+            for stream in [try await queue.events(of: [.noop], statuses: []), try await queue.events(of: [], statuses: JobStatus.finalStatuses)] {
+                // Ended, not just quiet: reading it to the end returns, well before the timeout.
+                let ended = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        for await _ in stream {}
+                        return !Task.isCancelled
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(10))
+                        return false
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                #expect(ended)
+            }
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func webhookEventsCarryOnlyTheCompletedAndDeadJobsThatHaveAWebhook(_ backend: QueueBackend) async throws {
         try await withQueue(backend) { queue in
             let stream = try await queue.webhookEvents(of: [.noop])

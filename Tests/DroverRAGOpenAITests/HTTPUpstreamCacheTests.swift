@@ -171,6 +171,33 @@ struct HTTPUpstreamCacheTests {
         }
     }
 
+    @Test("a damaged generation counter: answers go uncached, and an index that cannot retire them fails, retryable")
+    func damagedGeneration() async throws {
+        try await UpstreamCacheFixture.run { fixture in
+            let cache = fixture.worker()
+            let index = try fixture.handler("/upstream/echo?endpoint=index", cache)
+            let documents = JSONValue.object(["documents": .array([.object(["id": .string("d1"), "text": .string("t")])])])
+            _ = try await fixture.run(index, .index, documents)
+            let counters = try #require(try await fixture.admin.send(["KEYS", "*:generation:upstream:*"]).array?.compactMap(\.string))
+            try #require(counters.count == 1)
+            _ = try await fixture.admin.send(["SET", counters[0], "not a number"])
+
+            let handler = try fixture.handler("/upstream/echo", cache)
+            for _ in 0..<2 { #expect(try await fixture.run(handler, .search, search)["echo"] == search) }
+            #expect(fixture.calls("/upstream/echo") == 3)  // the index, then both searches: nothing cached
+            #expect(cache.tiers.counters.snapshot.l2Errors >= 2)
+            #expect(try await fixture.sharedKeys().isEmpty)
+
+            do {
+                _ = try await fixture.run(index, .index, documents)
+                Issue.record("an index whose cached answers cannot be retired must fail")
+            } catch let failure as JobFailure {
+                #expect(failure.retryable && failure.message.contains("could not be retired"))
+            }
+            #expect(fixture.calls("/upstream/echo") == 4)  // it did reach the upstream
+        }
+    }
+
     @Test("with the shared tier gone, jobs are still answered by the upstream, uncached")
     func redisDown() async throws {
         try await UpstreamCacheFixture.run { fixture in
