@@ -5,14 +5,15 @@ extension QueueScript {
     /// ARGV[1]  P, the queue's key prefix
     /// ARGV[2]  dedup window, ms
     /// ARGV[3]  idempotency-key lifetime, ms
-    /// ARGV[4]  n, the number of jobs; then 9 fields per job:
+    /// ARGV[4]  n, the number of jobs; then 10 fields per job:
     ///          id, priority, payload (canonical JSON), timeout ms, retries, webhook or '',
-    ///          idempotency key or '', delay ms, target worker or ''
+    ///          idempotency key or '', delay ms, target worker or '',
+    ///          dedup digest (SHA-1 hex of the payload) or '' for no dedup
     ///          A job with a target worker that is not gone goes to its sticky queue (see
     ///          `release_sticky`) and wakes only that worker; a delayed job always goes to the shared lists.
     /// Returns  a flat array: for each job, the id it maps to and 1 if that is an earlier job, else 0.
-    ///          A job whose id already exists is an error (64 random bits: never in practice); the
-    ///          jobs before it in the batch stay accepted, and its dedup key names the existing job.
+    ///          Ids are not checked for collision: an id is the millisecond and 64 bits from the
+    ///          system's random source, so two ids meet with odds of 2^-64 even within one millisecond.
     static let enqueueBody = #"""
     local n = tonumber(ARGV[4])
     local out = {}
@@ -23,7 +24,7 @@ extension QueueScript {
     -- A waiting worker sleeps until the due date it knew of; a new delayed job wakes it to look again.
     local scheduled = false
     for i = 0, n - 1 do
-      local b = 5 + i * 9
+      local b = 5 + i * 10
       local id, pri, payload = ARGV[b], ARGV[b + 1], ARGV[b + 2]
       local hook, idem, delay, target = ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7]), ARGV[b + 8]
       local existing = false
@@ -32,17 +33,16 @@ extension QueueScript {
         idem_key = P .. 'idem:' .. idem
         existing = redis.call('GET', idem_key)
       end
-      if not existing then
+      if not existing and ARGV[b + 9] ~= '' then
         -- Claims the dedup key and reads an earlier claim in one call (SET … NX GET: Redis 7.0+);
         -- the key is left as it was when another job holds it.
-        existing = redis.call('SET', P .. 'dedup:' .. redis.sha1hex(payload), id, 'PX', ARGV[2], 'NX', 'GET')
+        existing = redis.call('SET', P .. 'dedup:' .. ARGV[b + 9], id, 'PX', ARGV[2], 'NX', 'GET')
       end
       if existing then
         out[#out + 1] = existing
         out[#out + 1] = 1
       else
         local jk = job_prefix .. id
-        if redis.call('EXISTS', jk) == 1 then return redis.error_reply('ERR job id collision: ' .. id) end
         local st = 'waiting'
         if delay > 0 then st = 'delayed' end
         local sticky = delay == 0 and target ~= '' and redis.call('EXISTS', P .. 'gone:' .. target) == 0

@@ -19,13 +19,16 @@ extension RedisJobQueue {
                 for (_, request) in chunk {
                     args.append(JobID.generate(for: type, millisecondsSinceEpoch: nowMs, using: &rng).rawValue)
                     args.append(request.priority.rawValue)
-                    args.append(request.payload.serialized(sortedKeys: true))
+                    let payload = request.payload.serialized(sortedKeys: true)
+                    args.append(payload)
                     args.append(request.timeoutMs)
                     args.append(request.retries)
                     args.append(request.webhook ?? "")
                     args.append(request.idempotencyKey ?? "")
                     args.append(request.delayMs)
                     args.append(request.targetWorker ?? "")
+                    // The digest is made here, not in the script, because Redis is the shared part.
+                    args.append(policy.dedupWindowMs > 0 ? SHA1.hexDigest(of: payload) : "")
                 }
                 calls.append((QueueScript.enqueue, [keys(type).meta], args))
                 slots.append(chunk.map(\.index))

@@ -134,6 +134,21 @@ struct QueueContractEnqueueTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func aDedupWindowOfZeroTurnsDedupOffButNotIdempotencyKeys(_ backend: QueueBackend) async throws {
+        var policy = QueuePolicy()
+        policy.dedupWindowMs = 0
+        try await withQueue(backend, policy: policy) { queue in
+            let payload = uniquePayload()
+            let receipts = try await queue.enqueue([request(payload: payload), request(payload: payload)])
+            #expect(receipts.allSatisfy { !$0.duplicate })
+            #expect(Set(receipts.map(\.id)).count == 2)
+            let key = "order-" + UUID().uuidString
+            let keyed = try await queue.enqueue([request(payload: payload, idempotencyKey: key), request(payload: payload, idempotencyKey: key)])
+            #expect(keyed[1] == EnqueueReceipt(id: keyed[0].id, duplicate: true))
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func sameIdempotencyKeyReturnsTheFirstJobWhateverThePayload(_ backend: QueueBackend) async throws {
         try await withQueue(backend) { queue in
             let key = "order-" + UUID().uuidString

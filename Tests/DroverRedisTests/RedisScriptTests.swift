@@ -33,6 +33,21 @@ struct RedisScriptTests {
         }
     }
 
+    @Test func theLocalSHA1IsRedisSHA1HexForEveryPaddingCase() async throws {
+        let server = try await RedisServer()
+        defer { server.stop() }
+        let client = RedisClient(url: server.url)
+        // Lengths around the 55/56 and 64-byte block edges, where the padding spills into a second block.
+        let ascii = [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1_000].map { length in
+            String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) })
+        }
+        for text in ascii + ["{\"q\":\"héllo wörld ✓\"}"] {
+            let reply = try await client.send(["EVAL", "return redis.sha1hex(ARGV[1])", "0", text])
+            #expect(reply == .text(SHA1.hexDigest(of: text)), "\(text.utf8.count) bytes")
+            #expect(SHA1.hexDigest(of: Array(text.utf8)) == SHA1.hexDigest(of: text))
+        }
+    }
+
     @Test func aFlushedScriptIsReloadedAndRunsOnce() async throws {
         let server = try await RedisServer()
         defer { server.stop() }
