@@ -190,7 +190,7 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    static func connectError(_ error: any Error, target: String, timeout: TimeAmount) -> HTTPClientError {
+    package static func connectError(_ error: any Error, target: String, timeout: TimeAmount) -> HTTPClientError {
         if let error = error as? NIOConnectionError {
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
                 return HTTPClientError(.resolutionFailed, "cannot resolve \(error.host): \(error.dnsAError ?? error.dnsAAAAError!)")
@@ -211,7 +211,7 @@ public final class HTTPClient: Sendable {
         return HTTPClientError(.connectFailed, "cannot connect to \(target): \(error)")
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
+    package static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components
         let clamped = min(max(seconds, 0), 315_360_000)
         return .nanoseconds(clamped * 1_000_000_000 + attoseconds / 1_000_000_000)

@@ -57,7 +57,7 @@ public struct HTTPRequest: Sendable, Hashable {
 
 extension String {
     /// Compares ASCII letters without regard to case, without allocating (header names are ASCII).
-    func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
+    package func equalsIgnoringASCIICase(_ lowercase: String) -> Bool {
         guard utf8.count == lowercase.utf8.count else { return false }
         return zip(utf8, lowercase.utf8).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
     }

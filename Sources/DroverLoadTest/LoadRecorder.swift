@@ -23,14 +23,10 @@ struct LoadRecorder: Sendable {
         if errorSamples[error.code] == nil { errorSamples[error.code] = error.message }
     }
 
-    mutating func record(_ result: Result<HTTPResponse, any Error>, micros: Int64) {
+    mutating func record(_ result: Result<Int, HTTPClientError>, micros: Int64) {
         switch result {
-        case .success(let response):
-            record(status: response.status, micros: micros)
-        case .failure(let error as HTTPClientError):
-            record(error)
-        case .failure(let error):
-            record(HTTPClientError(.connectionClosed, "\(error)"))
+        case .success(let status): record(status: status, micros: micros)
+        case .failure(let error): record(error)
         }
     }
 

@@ -1,8 +1,6 @@
 import DroverHTTPClient
-import DroverQueue
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// The load generator behind `drover loadtest`.
 ///
@@ -13,163 +11,182 @@ import Synchronization
 /// omission). Requests under way at the end are waited for, up to the request timeout.
 public struct LoadTest: Sendable {
     public let options: LoadTestOptions
-    let body: BodyTemplate
+    let template: RequestTemplate
 
     public init(options: LoadTestOptions) {
         self.options = options
-        self.body = BodyTemplate(options.bodyTemplate)
+        self.template = RequestTemplate(options)
     }
 
     public func run() async -> LoadTestReport {
-        var configuration = HTTPClient.Configuration()
-        configuration.maxConnectionsPerHost = options.concurrency
-        configuration.maxIdleConnectionsPerHost = options.concurrency
-        configuration.requestTimeout = options.requestTimeout
-        configuration.userAgent = "drover-loadtest"
-        let client = HTTPClient(configuration: configuration)
         let clock = ContinuousClock()
         let start = clock.now
-        let recorder: LoadRecorder
-        if let rate = options.rate {
-            recorder = await openLoop(client, rate: rate, start: start, clock: clock)
-        } else {
-            recorder = await closedLoop(client, start: start, clock: clock)
+        // Each event loop drives its own share of the connections, so a request and its answer never
+        // leave the thread that owns the connection.
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator().prefix(options.concurrency))
+        let shares = loops.enumerated().map { index, eventLoop in
+            LoopShare.start(
+                on: eventLoop, index: index, of: loops.count, test: self, clock: clock, start: start)
         }
-        let elapsed = clock.now - start
-        await client.shutdown()
-        return LoadTestReport(options: options, recorder: recorder, elapsed: elapsed)
-    }
-
-    private func request(_ number: Int) -> HTTPRequest {
-        HTTPRequest(method: options.method, url: options.url, headers: options.headers, body: body.render(number))
-    }
-
-    /// Each lane sends its next request from the callback of the last one, on that connection's
-    /// event loop: no thread switch per request, so the generator costs little of a shared machine.
-    private func closedLoop(_ client: HTTPClient, start: ContinuousClock.Instant, clock: ContinuousClock) async -> LoadRecorder {
-        let end = start + options.duration
-        let lanes = (0..<options.concurrency).map { ClosedLoopLane(number: $0, step: options.concurrency) }
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        let finished = lanes.map { lane in
-            let promise = eventLoop.makePromise(of: Void.self)
-            lane.run(client: client, request: request, clock: clock, end: end, done: promise)
-            return promise.futureResult
-        }
-        _ = try? await EventLoopFuture.andAllComplete(finished, on: eventLoop).get()
         var total = LoadRecorder()
-        for lane in lanes { total.merge(lane.recorder.withLock { $0 }) }
-        return total
+        // A share's promise is only ever succeeded.
+        for share in shares { if let seen = try? await share.get() { total.merge(seen) } }
+        return LoadTestReport(options: options, recorder: total, elapsed: clock.now - start)
+    }
+}
+
+/// One event loop's share of a load test: its connections, its request numbers, what it saw.
+/// Confined to that event loop.
+final class LoopShare {
+    let eventLoop: any EventLoop
+    let test: LoadTest
+    let clock: ContinuousClock
+    let start: ContinuousClock.Instant
+    let end: ContinuousClock.Instant
+    /// This share sends requests `first`, `first + step`, …
+    var nextNumber: Int
+    let step: Int
+    var lanes: [LoadLane] = []
+    /// Open loop: the lanes with no request under way.
+    var idle: [LoadLane] = []
+    var recorder = LoadRecorder()
+    var running = 0
+    var ticking = true
+    let done: EventLoopPromise<LoadRecorder>
+    var sweeper: RepeatedTask?
+
+    private init(eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, clock: ContinuousClock, start: ContinuousClock.Instant) {
+        self.eventLoop = eventLoop
+        self.test = test
+        self.clock = clock
+        self.start = start
+        self.end = start + test.options.duration
+        self.nextNumber = index
+        self.step = count
+        self.done = eventLoop.makePromise()
+        let timeout = HTTPClient.timeAmount(test.options.requestTimeout)
+        // Connections `index`, `index + count`, … of the whole test are this share's.
+        for _ in stride(from: index, to: test.options.concurrency, by: count) {
+            lanes.append(LoadLane(eventLoop: eventLoop, host: test.options.url.host, port: test.options.url.port, timeout: timeout))
+        }
+        idle = lanes
     }
 
-    /// Starts each request at its scheduled time from a 1 ms tick on every event loop (loop `i` of
-    /// `L` takes requests `i, i+L, …`), so that requests leave from the thread that owns their
-    /// connection; answers are recorded by callbacks. A request starts up to a tick late, and that
-    /// delay counts in its latency.
-    private func openLoop(_ client: HTTPClient, rate: Double, start: ContinuousClock.Instant, clock: ContinuousClock) async -> LoadRecorder {
-        let end = start + options.duration
-        let shared = OpenLoopState()
-        let limit = options.concurrency
-        let totalSeconds = options.duration.inSeconds
-        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
-        let finished = loops.enumerated().map { index, eventLoop in
-            let done = eventLoop.makePromise(of: Void.self)
-            let ticker = OpenLoopTicker(first: index, step: loops.count)
+    /// Starts the share on its event loop; the future gives what it saw once its last request ended.
+    static func start(
+        on eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, clock: ContinuousClock,
+        start: ContinuousClock.Instant
+    ) -> EventLoopFuture<LoadRecorder> {
+        eventLoop.flatSubmit {
+            let share = LoopShare(eventLoop: eventLoop, index: index, of: count, test: test, clock: clock, start: start)
+            share.begin()
+            return share.done.futureResult
+        }
+    }
+
+    private func begin() {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let sweepEvery = min(HTTPClient.timeAmount(test.options.requestTimeout), .milliseconds(100))
+        sweeper = eventLoop.scheduleRepeatedTask(initialDelay: sweepEvery, delay: sweepEvery) { _ in
+            let now = NIODeadline.now()
+            for lane in bound.value.lanes { lane.expireIfOverdue(now: now) }
+        }
+        if let rate = test.options.rate {
             eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(1)) { task in
-                let now = clock.now
-                let due = Int(min((now - start).inSeconds, totalSeconds) * rate) + 1
-                while let number = ticker.take(below: due) {
-                    guard shared.inFlight.load(ordering: .relaxed) < limit else {
-                        shared.skipped.add(1, ordering: .relaxed)
-                        continue
-                    }
-                    let scheduled = start + .seconds(Double(number) / rate)
-                    shared.inFlight.add(1, ordering: .relaxed)
-                    client.execute(request(number)).whenComplete { result in
-                        let micros = (clock.now - scheduled).inMicroseconds
-                        shared.recorder.withLock { $0.record(result, micros: micros) }
-                        shared.inFlight.subtract(1, ordering: .relaxed)
-                    }
-                }
-                if now >= end {
-                    task.cancel()
-                    done.succeed(())
-                }
+                bound.value.tick(rate: rate, task: task)
             }
-            return done.futureResult
-        }
-        _ = try? await EventLoopFuture.andAllComplete(finished, on: loops[0]).get()
-        // Requests under way finish or time out; the client's timeout bounds this wait.
-        while shared.inFlight.load(ordering: .relaxed) > 0 {
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return shared.recorder.withLock { recorder in
-            recorder.skipped = shared.skipped.load(ordering: .relaxed)
-            return recorder
+        } else {
+            for lane in lanes { sendClosedLoop(on: lane) }
         }
     }
-}
 
-/// The request numbers one event loop's tick starts: `first`, `first + step`, …
-final class OpenLoopTicker: Sendable {
-    private let next: Atomic<Int>
-    private let step: Int
-
-    init(first: Int, step: Int) {
-        self.next = Atomic(first)
-        self.step = step
+    private func takeNumber() -> Int {
+        defer { nextNumber += step }
+        return nextNumber
     }
 
-    /// The next number if it is below `due`, moving on past it.
-    func take(below due: Int) -> Int? {
-        let number = next.load(ordering: .relaxed)
-        guard number < due else { return nil }
-        next.store(number + step, ordering: .relaxed)
-        return number
-    }
-}
-
-/// One closed-loop connection's share of the load: its request numbers and what it saw.
-final class ClosedLoopLane: Sendable {
-    /// Written by one callback at a time (each runs after the last one's request was answered);
-    /// the lock is never contended and makes that visible to the compiler.
-    let recorder = Mutex(LoadRecorder())
-    private let nextNumber: Atomic<Int>
-    private let step: Int
-
-    init(number: Int, step: Int) {
-        self.nextNumber = Atomic(number)
-        self.step = step
-    }
-
-    func run(
-        client: HTTPClient, request: @escaping @Sendable (Int) -> HTTPRequest, clock: ContinuousClock,
-        end: ContinuousClock.Instant, done: EventLoopPromise<Void>
-    ) {
+    /// Closed loop: each answer sends the lane's next request, until the time is up.
+    private func sendClosedLoop(on lane: LoadLane) {
         let sent = clock.now
         guard sent < end else {
-            done.succeed(())
+            laneFinished(lane)
             return
         }
-        let number = nextNumber.add(step, ordering: .relaxed).oldValue
-        let future = client.execute(request(number))
-        future.whenComplete { result in
-            self.recorder.withLock { $0.record(result, micros: (clock.now - sent).inMicroseconds) }
-            if case .failure = result {
-                // A failure can come back at once (a refused connection); going round through the
-                // event loop keeps that from recursing down the stack.
-                future.eventLoop.execute { self.run(client: client, request: request, clock: clock, end: end, done: done) }
-            } else {
-                self.run(client: client, request: request, clock: clock, end: end, done: done)
+        running += 1
+        lane.send(test.template.render(takeNumber())) { [self] result in
+            running -= 1
+            recorder.record(result, micros: (clock.now - sent).inMicroseconds)
+            sendClosedLoop(on: lane)
+        }
+    }
+
+    /// Open loop: starts the requests that fell due since the last tick, each on an idle lane, or
+    /// counts them skipped when every lane is busy. Latency counts from the scheduled time.
+    private func tick(rate: Double, task: RepeatedTask) {
+        let now = clock.now
+        let due = Int(min((now - start).inSeconds, test.options.duration.inSeconds) * rate) + 1
+        while nextNumber < due {
+            let number = takeNumber()
+            guard let lane = idle.popLast() else {
+                recorder.skipped += 1
+                continue
+            }
+            let scheduled = start + .seconds(Double(number) / rate)
+            running += 1
+            lane.send(test.template.render(number)) { [self] result in
+                running -= 1
+                recorder.record(result, micros: (clock.now - scheduled).inMicroseconds)
+                idle.append(lane)
+                if !ticking { finishIfQuiet() }
             }
         }
+        if now >= end {
+            task.cancel()
+            ticking = false
+            finishIfQuiet()
+        }
+    }
+
+    private func laneFinished(_ lane: LoadLane) {
+        lane.close()
+        finishIfQuiet()
+    }
+
+    private func finishIfQuiet() {
+        guard running == 0, !ticking || test.options.rate == nil, lanes.allSatisfy(\.isIdle) else { return }
+        sweeper?.cancel()
+        sweeper = nil
+        for lane in lanes { lane.close() }
+        done.succeed(recorder)
     }
 }
 
-/// What the open loop's request tasks share.
-final class OpenLoopState: Sendable {
-    let recorder = Mutex(LoadRecorder())
-    let inFlight = Atomic<Int>(0)
-    let skipped = Atomic<Int>(0)
+/// The whole HTTP/1.1 request of a load test, rendered per request number: a fixed head, the
+/// `Content-Length` of this body, and the body.
+struct RequestTemplate: Sendable {
+    let head: [UInt8]
+    let body: BodyTemplate
+
+    init(_ options: LoadTestOptions) {
+        var text = "\(options.method) \(options.url.target) HTTP/1.1\r\nHost: \(options.url.hostHeader)\r\n"
+        if !options.headers.contains(where: { $0.name.equalsIgnoringASCIICase("user-agent") }) { text += "User-Agent: drover-loadtest\r\n" }
+        for header in options.headers where !["host", "content-length"].contains(where: header.name.equalsIgnoringASCIICase) {
+            text += "\(header.name): \(header.value)\r\n"
+        }
+        head = Array((text + "Content-Length: ").utf8)
+        body = BodyTemplate(options.bodyTemplate)
+    }
+
+    func render(_ number: Int) -> ByteBuffer {
+        let body = self.body.render(number)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(head.count + body.count + 24)
+        buffer.writeBytes(head)
+        buffer.writeString(String(body.count))
+        buffer.writeStaticString("\r\n\r\n")
+        buffer.writeBytes(body)
+        return buffer
+    }
 }
 
 /// A body with `{{n}}` markers, split once so that each request's body is a cheap concatenation.

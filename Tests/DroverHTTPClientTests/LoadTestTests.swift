@@ -102,4 +102,42 @@ struct LoadTestTests {
         #expect(report.errors["connectionRefused"] == report.errorCount)
         #expect(report.text.contains("connectionRefused"))
     }
+
+    @Test("chunked, interim and large answers are read to their end on kept-alive connections", arguments: ["/chunked", "/continue", "/big?bytes=200000"])
+    func framings(path: String) async throws {
+        let server = try await LoopbackHTTPServer.start()
+        let report = await LoadTest(options: try options(server.url(path), concurrency: 2, seconds: 0.3)).run()
+        await server.stop()
+        #expect(report.answered > 0)
+        #expect(report.errorCount == 0, "\(report.errorSamples)")
+        #expect(report.byStatus == [200: report.answered])
+        #expect(server.requests == report.answered)
+        #expect(server.acceptedConnections <= 2)
+    }
+
+    @Test("a server that closes after each answer gets a new connection for each request")
+    func reconnects() async throws {
+        let server = try await LoopbackHTTPServer.start()
+        let report = await LoadTest(options: try options(server.url("/close"), concurrency: 2, seconds: 0.3)).run()
+        await server.stop()
+        #expect(report.answered > 1)
+        #expect(report.errorCount == 0, "\(report.errorSamples)")
+        #expect(server.acceptedConnections == report.answered)
+    }
+
+    @Test("broken answers are counted by kind, and the test goes on", arguments: [
+        ("/cut", "connectionClosed"), ("/garbage", "malformedResponse"), ("/slow?ms=60000", "requestTimeout"),
+    ])
+    func brokenAnswers(path: String, kind: String) async throws {
+        let server = try await LoopbackHTTPServer.start()
+        var made = try options(server.url(path), concurrency: 2, seconds: 0.4)
+        made.requestTimeout = .milliseconds(150)
+        let report = await LoadTest(options: made).run()
+        await server.stop()
+        #expect(report.answered == 0)
+        #expect(report.errorCount >= 2)
+        #expect(report.errors[kind] == report.errorCount, "\(report.errors)")
+        // Each failure dropped its connection; the next request opened another.
+        #expect(server.acceptedConnections >= report.errorCount)
+    }
 }
