@@ -91,9 +91,9 @@ extension DroverConfiguration {
         queues.retry.baseMs = try loader.int("queues.retry.baseMs", default: queues.retry.baseMs, min: 1)
         queues.retry.jitter = try loader.double("queues.retry.jitter", default: queues.retry.jitter, min: 0, max: 1)
         queues.retry.maxMs = try loader.int("queues.retry.maxMs", default: queues.retry.maxMs, min: 1)
-        queues.dedupWindowMs = try loader.int("queues.dedupWindowMs", default: queues.dedupWindowMs, min: 0)
+        queues.dedupWindowMs = try loader.int("queues.dedupWindowMs", default: queues.dedupWindowMs, min: 0, max: maxS * 1_000)
         queues.idempotencyTTLS = try loader.int("queues.idempotencyTTLS", default: queues.idempotencyTTLS, min: 1, max: maxS)
-        queues.leaseGraceMs = try loader.int("queues.leaseGraceMs", default: queues.leaseGraceMs, min: 0)
+        queues.leaseGraceMs = try loader.int("queues.leaseGraceMs", default: queues.leaseGraceMs, min: 0, max: maxS * 1_000)
         config.queues = queues
 
         config.logging.level = try loader.choice("logging.level", default: config.logging.level)

@@ -178,6 +178,9 @@ struct ConfigurationErrorTests {
             ("queues:\n  names: []\n", "queues.names", "at least one queue"),
             ("queues:\n  retry:\n    jitter: 1.5\n", "queues.retry.jitter", "between 0.0 and 1.0"),
             ("queues:\n  idempotencyTTLS: 99999999999\n", "queues.idempotencyTTLS", "between 1 and"),
+            // Redis refuses an expiry this far out, which would fail every enqueue: refused here instead.
+            ("queues:\n  dedupWindowMs: 9223372036854775000\n", "queues.dedupWindowMs", "between 0 and"),
+            ("queues:\n  leaseGraceMs: 9223372036854775000\n", "queues.leaseGraceMs", "between 0 and"),
             ("http:\n  bodyLimitBytes: -1\n", "http.bodyLimitBytes", "at least 1"),
         ]
         for (yaml, key, reason) in cases {
