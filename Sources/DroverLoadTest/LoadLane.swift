@@ -30,20 +30,29 @@ final class LoadLane {
         case expired(NIODeadline)
     }
 
+    /// Where a lane connects, and how its answers are framed; shared by every lane of a test.
+    struct Target: Sendable {
+        var host: String
+        var port: Int
+        /// The host resolved once for the whole test, so that a server closing after every answer
+        /// does not cost a name lookup per request; nil connects by name (and reports its failure).
+        var address: SocketAddress?
+        var timeout: TimeAmount
+        /// HEAD requests: their answers have no body, whatever their headers say.
+        var answersHaveNoBody = false
+    }
+
     let eventLoop: any EventLoop
-    private let host: String
-    private let port: Int
-    private let timeout: TimeAmount
+    private let target: Target
+    private var timeout: TimeAmount { target.timeout }
     private var state = State.disconnected
     /// Bumped by each new connection attempt, so a late connect result for an abandoned attempt is
     /// told apart from the current one.
     private var attempt = 0
 
-    init(eventLoop: any EventLoop, host: String, port: Int, timeout: TimeAmount) {
+    init(eventLoop: any EventLoop, target: Target) {
         self.eventLoop = eventLoop
-        self.host = host
-        self.port = port
-        self.timeout = timeout
+        self.target = target
     }
 
     /// Sends `request` (a whole HTTP/1.1 request), connecting first if needed. One at a time.
@@ -86,7 +95,7 @@ final class LoadLane {
             channel.writeAndFlush(request, promise: nil)
         case (.connecting(_, _, let completion), .connectFailed(let error)):
             state = .disconnected
-            finished = (completion, .failure(HTTPClient.connectError(error, target: "\(host):\(port)", timeout: timeout)))
+            finished = (completion, .failure(HTTPClient.connectError(error, target: "\(target.host):\(target.port)", timeout: timeout)))
         case (.busy(let current, _, let completion), .answered(let channel, let status, let keepAlive)) where current === channel:
             if keepAlive {
                 state = .idle(channel)
@@ -137,15 +146,17 @@ final class LoadLane {
         attempt += 1
         let mine = attempt
         let lane = NIOLoopBound(self, eventLoop: eventLoop)
-        ClientBootstrap(group: eventLoop)
+        let noBodies = target.answersHaveNoBody
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(lane: lane))
+                    try channel.pipeline.syncOperations.addHandler(ResponseHandler(lane: lane, answersHaveNoBody: noBodies))
                 }
             }
-            .connect(host: host, port: port)
+        let connecting = target.address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: target.host, port: target.port)
+        connecting
             .hop(to: eventLoop)
             .assumeIsolated()
             .whenComplete { result in
@@ -167,11 +178,12 @@ final class LoadLane {
         typealias InboundIn = ByteBuffer
 
         let lane: NIOLoopBound<LoadLane>
-        var scanner = ResponseScanner()
+        var scanner: ResponseScanner
         var buffered = ByteBuffer()
 
-        init(lane: NIOLoopBound<LoadLane>) {
+        init(lane: NIOLoopBound<LoadLane>, answersHaveNoBody: Bool) {
             self.lane = lane
+            self.scanner = ResponseScanner(answersHaveNoBody: answersHaveNoBody)
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {

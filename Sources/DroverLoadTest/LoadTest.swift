@@ -19,6 +19,11 @@ public struct LoadTest: Sendable {
     }
 
     public func run() async -> LoadTestReport {
+        let address = try? await HostResolver.resolve(options.url.host).lazy
+            .compactMap { [port = options.url.port] in try? SocketAddress(ipAddress: $0, port: port) }.first
+        let target = LoadLane.Target(
+            host: options.url.host, port: options.url.port, address: address,
+            timeout: HTTPClient.timeAmount(options.requestTimeout), answersHaveNoBody: options.method == "HEAD")
         let clock = ContinuousClock()
         let start = clock.now
         // Each event loop drives its own share of the connections, so a request and its answer never
@@ -26,7 +31,7 @@ public struct LoadTest: Sendable {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator().prefix(options.concurrency))
         let shares = loops.enumerated().map { index, eventLoop in
             LoopShare.start(
-                on: eventLoop, index: index, of: loops.count, test: self, clock: clock, start: start)
+                on: eventLoop, index: index, of: loops.count, test: self, target: target, clock: clock, start: start)
         }
         var total = LoadRecorder()
         // A share's promise is only ever succeeded.
@@ -43,9 +48,7 @@ final class LoopShare {
     let clock: ContinuousClock
     let start: ContinuousClock.Instant
     let end: ContinuousClock.Instant
-    /// This share sends requests `first`, `first + step`, …
-    var nextNumber: Int
-    let step: Int
+    var numbers: RequestNumbers
     var lanes: [LoadLane] = []
     /// Open loop: the lanes with no request under way.
     var idle: [LoadLane] = []
@@ -55,30 +58,31 @@ final class LoopShare {
     let done: EventLoopPromise<LoadRecorder>
     var sweeper: RepeatedTask?
 
-    private init(eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, clock: ContinuousClock, start: ContinuousClock.Instant) {
+    private init(
+        eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, target: LoadLane.Target,
+        clock: ContinuousClock, start: ContinuousClock.Instant
+    ) {
         self.eventLoop = eventLoop
         self.test = test
         self.clock = clock
         self.start = start
         self.end = start + test.options.duration
-        self.nextNumber = index
-        self.step = count
         self.done = eventLoop.makePromise()
-        let timeout = HTTPClient.timeAmount(test.options.requestTimeout)
-        // Connections `index`, `index + count`, … of the whole test are this share's.
-        for _ in stride(from: index, to: test.options.concurrency, by: count) {
-            lanes.append(LoadLane(eventLoop: eventLoop, host: test.options.url.host, port: test.options.url.port, timeout: timeout))
-        }
+        // Connections `index`, `index + count`, … of the whole test are this share's, and so are
+        // their request numbers: its part of the open loop's schedule is its part of the connections.
+        let connections = Array(stride(from: index, to: test.options.concurrency, by: count))
+        numbers = RequestNumbers(connections: connections, of: test.options.concurrency)
+        lanes = connections.map { _ in LoadLane(eventLoop: eventLoop, target: target) }
         idle = lanes
     }
 
     /// Starts the share on its event loop; the future gives what it saw once its last request ended.
     static func start(
-        on eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, clock: ContinuousClock,
-        start: ContinuousClock.Instant
+        on eventLoop: any EventLoop, index: Int, of count: Int, test: LoadTest, target: LoadLane.Target,
+        clock: ContinuousClock, start: ContinuousClock.Instant
     ) -> EventLoopFuture<LoadRecorder> {
         eventLoop.flatSubmit {
-            let share = LoopShare(eventLoop: eventLoop, index: index, of: count, test: test, clock: clock, start: start)
+            let share = LoopShare(eventLoop: eventLoop, index: index, of: count, test: test, target: target, clock: clock, start: start)
             share.begin()
             return share.done.futureResult
         }
@@ -100,10 +104,6 @@ final class LoopShare {
         }
     }
 
-    private func takeNumber() -> Int {
-        defer { nextNumber += step }
-        return nextNumber
-    }
 
     /// Closed loop: each answer sends the lane's next request, until the time is up.
     private func sendClosedLoop(on lane: LoadLane) {
@@ -113,7 +113,7 @@ final class LoopShare {
             return
         }
         running += 1
-        lane.send(test.template.render(takeNumber())) { [self] result in
+        lane.send(test.template.render(numbers.take())) { [self] result in
             running -= 1
             recorder.record(result, micros: (clock.now - sent).inMicroseconds)
             sendClosedLoop(on: lane)
@@ -125,8 +125,8 @@ final class LoopShare {
     private func tick(rate: Double, task: RepeatedTask) {
         let now = clock.now
         let due = Int(min((now - start).inSeconds, test.options.duration.inSeconds) * rate) + 1
-        while nextNumber < due {
-            let number = takeNumber()
+        while numbers.next < due {
+            let number = numbers.take()
             guard let lane = idle.popLast() else {
                 recorder.skipped += 1
                 continue
@@ -158,6 +158,33 @@ final class LoopShare {
         sweeper = nil
         for lane in lanes { lane.close() }
         done.succeed(recorder)
+    }
+}
+
+/// The request numbers of some of a test's connections, in increasing order: connection `j` of
+/// `C` sends `j`, `j + C`, `j + 2C`, …
+struct RequestNumbers {
+    let connections: [Int]
+    let total: Int
+    private var block = 0
+    private var position = 0
+
+    init(connections: [Int], of total: Int) {
+        self.connections = connections
+        self.total = total
+    }
+
+    var next: Int { block * total + connections[position] }
+
+    mutating func take() -> Int {
+        defer {
+            position += 1
+            if position == connections.count {
+                position = 0
+                block += 1
+            }
+        }
+        return next
     }
 }
 

@@ -6,7 +6,7 @@ import Synchronization
 /// itself and writes raw bytes, so it can answer normally, chunked, slowly, cut a body short, or
 /// send garbage.
 ///
-/// Paths: `/ok`, `/echo` (the body back), `/continue` (a 100 first), `/chunked`, `/close` (answers with `Connection: close`),
+/// Paths: `/ok`, `/echo` (the body back), `/continue` (a 100 first), `/chunked`, `/trickle` (`/chunked` a byte per write), `/close` (answers with `Connection: close`),
 /// `/slow?ms=N` (answers after N ms; never without `ms`), `/cut` (promises 100 bytes, sends 10,
 /// closes), `/garbage`, `/sse` (an event stream in small chunks), `/big?bytes=N`, `/status?code=N`.
 final class LoopbackHTTPServer: Sendable {
@@ -116,6 +116,11 @@ private final class RawHTTPHandler: ChannelInboundHandler {
             send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal", context)
         case "/chunked":
             send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\n\r\n", context)
+        case "/trickle":
+            // The chunked answer of /chunked, one byte per write.
+            for byte in "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\n\r\n".utf8 {
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: [byte])), promise: nil)
+            }
         case "/close":
             send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye", context)
             context.close(promise: nil)
