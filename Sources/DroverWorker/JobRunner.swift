@@ -13,6 +13,7 @@ public final class JobRunner: Sendable {
     let logger: Logger
     let mailbox = WorkerMailbox()
     let running = RunningJobs()
+    let leasing = LeaseGate()
     /// Counters for heartbeats; safe to read from any thread.
     public let stats = WorkerStatsBox()
 
@@ -29,6 +30,14 @@ public final class JobRunner: Sendable {
     /// Asks the loop to stop reserving; `run` returns once the running jobs are finished and acked.
     public func drain() {
         mailbox.post(.drain)
+    }
+
+    /// Drains, and returns once no call that may lease a job is under way or can start: after
+    /// this, `requeueLeases` for this worker gives back everything it will ever hold. Waits out a
+    /// blocking wait, so at most `waitTimeout`.
+    public func stopLeasing() async {
+        drain()
+        await leasing.close()
     }
 
     /// Runs until `drain()` is called and the last job is acked.
@@ -92,8 +101,13 @@ public final class JobRunner: Sendable {
         let types = configuration.types
         let timeout = configuration.waitTimeout
         let workerID = configuration.workerID
-        group.addTask { [queue, mailbox, logger] in
+        group.addTask { [queue, mailbox, logger, leasing] in
             var jobs: [ReservedJob] = []
+            guard leasing.enter() else {
+                mailbox.post(.waitEnded([]))
+                return
+            }
+            defer { leasing.leave() }
             do {
                 jobs = try await queue.waitAndReserve(in: types, workerID: workerID, limit: limit, timeout: timeout)
             } catch {
@@ -105,6 +119,8 @@ public final class JobRunner: Sendable {
     }
 
     private func reserve(_ loop: inout LoopState) async -> [ReservedJob] {
+        guard leasing.enter() else { return [] }
+        defer { leasing.leave() }
         do {
             let jobs = try await queue.reserve(from: configuration.types, workerID: configuration.workerID, limit: loop.free)
             loop.backendSucceeded(initialDelay: configuration.retryDelay)
@@ -117,6 +133,11 @@ public final class JobRunner: Sendable {
     }
 
     private func flushAcksAndReserve(_ loop: inout LoopState) async -> [ReservedJob] {
+        guard leasing.enter() else {
+            await flushAcks(&loop)
+            return []
+        }
+        defer { leasing.leave() }
         let batch = loop.pendingAcks
         do {
             let (results, jobs) = try await queue.finishAndReserve(

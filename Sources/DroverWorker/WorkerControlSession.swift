@@ -134,7 +134,9 @@ public final class WorkerControlSession: Sendable {
 
     private func handBackAndExit(reason: String) async {
         logger.warning("handing leases back and exiting", metadata: ["reason": "\(reason)"])
-        runner.drain()
+        // Nothing may lease after the hand-back: its own wake would end our blocking wait, which
+        // could take a job just put back and leave with it.
+        await runner.stopLeasing()
         do {
             let moved = try await queue.requeueLeases(ofWorker: workerID, countingAttempt: false)
             logger.info("leases handed back", metadata: ["jobs": "\(moved)"])

@@ -109,7 +109,9 @@ struct HTTPClientTests {
         var configuration = HTTPClient.Configuration()
         configuration.maxConnectionsPerHost = 1
         try await withServer(configuration) { server, client async throws in
-            let holder = Task { try await fetch(client, server.url("/slow?ms=1500")) }
+            // Held far longer than the wait below, so that a stalled CI machine cannot free the
+            // connection first (1.5 s once did: the waiting request then simply succeeded).
+            let holder = Task { try await fetch(client, server.url("/slow?ms=8000")) }
             #expect(await eventually { server.requests == 1 })
             var waiting = try HTTPRequest(url: server.url("/ok"))
             waiting.timeout = .milliseconds(200)

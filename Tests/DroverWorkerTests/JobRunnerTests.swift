@@ -141,6 +141,28 @@ struct JobRunnerTests {
         #expect(worker.runner.stats.snapshot.completedJobs == 2)
     }
 
+    @Test func afterStopLeasingAHandBackIsFinalEvenWithABlockingWaitOutstanding() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        // Two long jobs in three slots: the worker holds two leases and waits, blocked, for a third.
+        let ids = try await queue.enqueue((0..<2).map { noop(sleepMs: 30_000, index: $0) }).map(\.id)
+        let worker = RunningWorker.start(queue: queue, concurrency: 3)
+        try await eventually("two jobs active") { try await queue.counts(of: .noop).active == 2 }
+        await worker.runner.stopLeasing()
+        // The hand-back wakes waiting workers. Without stopLeasing, this worker's own wait woke and
+        // leased one of the two jobs straight back.
+        #expect(try await queue.requeueLeases(ofWorker: "test-worker", countingAttempt: false) == 2)
+        let more = try await queue.enqueue([noop(index: 2)])[0].id
+        // Longer than the worker's wait timeout (200 ms): any wait it had outstanding is over.
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await queue.leaseCounts(ofWorkers: ["test-worker"]) == [0])
+        #expect(try await statuses(queue, ids + [more]) == [.waiting, .waiting, .waiting])
+        // The first attempts still run here; end them so the drained loop returns.
+        for id in ids { worker.runner.cancel(id.rawValue, reason: "the test is over") }
+        await worker.task.value
+    }
+
     @Test func redisRestartedMidRunLosesNoAcceptedJob() async throws {
         let redis = try await RedisServer(appendOnly: true)
         defer { redis.stop() }
