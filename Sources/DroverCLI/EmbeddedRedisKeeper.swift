@@ -34,7 +34,8 @@ final class EmbeddedRedisKeeper: Sendable {
         }
         var options = EmbeddedRedis.Options(directory: stateDirectory, appendOnly: true, socketPath: runtime + "/redis.sock")
         // Every accepted job is on disk before its 2xx: Drover never trades a job for speed.
-        options.extraArguments = ["--appendfsync", "always"]
+        // Expired keys are freed off the main thread, so a big dedup bucket's expiry stalls nothing.
+        options.extraArguments = ["--appendfsync", "always", "--lazyfree-lazy-expire", "yes"]
         let server = try await EmbeddedRedis.start(options, watcher: watcher)
         logger.info("embedded redis started", metadata: ["pid": "\(server.pid)", "socket": "\(server.socketPath)"])
         let keeper = EmbeddedRedisKeeper(options: options, server: server, watcher: watcher, logger: logger)

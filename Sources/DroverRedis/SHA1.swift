@@ -1,7 +1,7 @@
 /// SHA-1 (FIPS 180-4) in lowercase hex, as Redis's `SHA1(script)` and `redis.sha1hex` print it.
 ///
-/// It names Lua scripts the way Redis does, and names dedup keys the way earlier versions' scripts
-/// did with `redis.sha1hex`, so hosts of both versions share one key per payload. Not for anything secret.
+/// It names Lua scripts the way Redis does, and is the digest a payload's dedup claim is filed
+/// under. Not for anything secret.
 public enum SHA1 {
     public static func hexDigest(of text: String) -> String {
         var text = text

@@ -3,7 +3,7 @@ import DroverQueue
 /// The Redis key names of one queue, all under the hash tag `{rag:<type>}`.
 ///
 /// `prefix` is `<namespace>:{rag:<type>}:`; scripts derive per-job keys from it
-/// (`job:<id>`, `worker:<id>`, `dedup:<sha1>`, `idem:<key>`, `stats:<minute>`).
+/// (`job:<id>`, `worker:<id>`, `dedup:<window ms>:<bucket>:<shard>`, `idem:<key>`, `stats:<minute>`).
 ///
 /// A job hash holds, from enqueue: `pri` priority, `pl` payload JSON, `to` timeout ms, `rt`
 /// retries, `att` attempts so far, `ct` created µs, `st` status, and maybe `hook`, `idem`, `due`;

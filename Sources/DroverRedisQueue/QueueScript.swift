@@ -68,14 +68,19 @@ enum QueueScript {
       redis.call('ZADD', P .. 'marker', 0, '0')
     end
 
-    -- Calls redis.call(command, key, args...) in chunks: Lua's unpack has a small stack.
+    -- Calls redis.call(command, key, args...) in chunks, because Lua's unpack has a small stack.
+    -- Returns the chunks' array replies joined in order (for HMGET), or {} for other replies.
     local function call_chunked(command, key, args)
-      local i = 1
+      local out, i = {}, 1
       while i <= #args do
         local last = math.min(i + 999, #args)
-        redis.call(command, key, unpack(args, i, last))
+        local reply = redis.call(command, key, unpack(args, i, last))
+        if type(reply) == 'table' then
+          for j = 1, #reply do out[#out + 1] = reply[j] end
+        end
         i = last + 1
       end
+      return out
     end
 
     -- Keeps an index of finished jobs within its age and count limits; expired job hashes go by TTL,
