@@ -16,8 +16,8 @@ extension QueueScript {
     /// A claim in the current bucket is inside the window by construction, one in the previous
     /// bucket is checked by its time, older ones cannot be inside it. Two lookups and one write per
     /// shard and batch replace a key with its own expiry per job, which cost Redis about half of an
-    /// enqueue's CPU. A bucket is unlinked (freed off Redis's main thread) two buckets on, and
-    /// expires then anyway. Expiry frees a key on Redis's main thread (a 500,000-claim hash took
+    /// enqueue's CPU. A shard gets its expiry when it is made (marked by its field `~`), and the same
+    /// shard two buckets back is unlinked then (freed off Redis's main thread), or expires anyway. Expiry frees a key on Redis's main thread (a 500,000-claim hash took
     /// 174 ms here), so the shards, which expire 100 ms apart, quarter the longest such pause; more
     /// shards cost more calls per batch than they saved.
     /// Returns  a flat array: for each job, the id it maps to and 1 if that is an earlier job, else 0.
@@ -35,7 +35,7 @@ extension QueueScript {
     -- Dedup: digest -> id of a claim inside the window, this call's own claims included.
     local window, claims = tonumber(ARGV[2]), {}
     -- Per shard (a digest's first byte mod 4), in order of first use: the batch's digests, its new claims.
-    local shards, digests_of, new_claims = {}, {}, {}
+    local shards, digests_of, new_claims, fresh_shards = {}, {}, {}, {}
     local dedup_base, bucket = nil, nil
     if window > 0 then
       for i = 0, n - 1 do
@@ -59,7 +59,12 @@ extension QueueScript {
       for _, shard in ipairs(shards) do
         local digests = digests_of[shard]
         local previous = call_chunked('HMGET', dedup_base .. (bucket - 1) .. ':' .. shard, digests)
+        -- The current shard's '~' field is set when the shard is made, so its absence says this
+        -- call makes it, and only then does the shard need its expiry and the old one unlinking.
+        digests[#digests + 1] = '~'
         local current = call_chunked('HMGET', dedup_base .. bucket .. ':' .. shard, digests)
+        digests[#digests] = nil
+        if not current[#current] then fresh_shards[shard] = true end
         for i = 1, #digests do
           claims[digests[i]] = live_claim(current[i]) or live_claim(previous[i])
         end
@@ -131,10 +136,16 @@ extension QueueScript {
       local list = new_claims[shard]
       if list then
         local key = dedup_base .. bucket .. ':' .. shard
+        if fresh_shards[shard] then
+          list[#list + 1] = '~'
+          list[#list + 1] = '1'
+        end
         call_chunked('HSET', key, list)
-        -- Staggered by shard, so that Redis's own expiry frees one shard at a time.
-        redis.call('PEXPIREAT', key, (bucket + 2) * window + 1000 + 100 * shard)
-        old_buckets[#old_buckets + 1] = dedup_base .. (bucket - 2) .. ':' .. shard
+        if fresh_shards[shard] then
+          -- Staggered by shard, so that Redis's own expiry frees one shard at a time.
+          redis.call('PEXPIREAT', key, (bucket + 2) * window + 1000 + 100 * shard)
+          old_buckets[#old_buckets + 1] = dedup_base .. (bucket - 2) .. ':' .. shard
+        end
       end
     end
     if #old_buckets > 0 then redis.call('UNLINK', unpack(old_buckets)) end
