@@ -17,9 +17,10 @@ extension QueueScript {
     /// bucket is checked by its time, older ones cannot be inside it. Two lookups and one write per
     /// shard and batch replace a key with its own expiry per job, which cost Redis about half of an
     /// enqueue's CPU. A shard gets its expiry when it is made (marked by its field `~`), and the same
-    /// shard two buckets back is unlinked then (freed off Redis's main thread), or expires anyway. Expiry frees a key on Redis's main thread (a 500,000-claim hash took
-    /// 174 ms here), so the shards, which expire 100 ms apart, quarter the longest such pause; more
-    /// shards cost more calls per batch than they saved.
+    /// shard two buckets back is unlinked then (freed off Redis's main thread), or expires anyway.
+    /// Expiry frees a key on Redis's main thread (a 500,000-claim hash took 174 ms here), so the
+    /// shards, which expire 100 ms apart, quarter the longest such pause; more shards cost more
+    /// calls per batch than they saved.
     /// Returns  a flat array: for each job, the id it maps to and 1 if that is an earlier job, else 0.
     ///          Ids are not checked for collision: an id is the millisecond and 64 bits from the
     ///          system's random source, so two ids meet with odds of 2^-64 even within one millisecond.
@@ -34,14 +35,15 @@ extension QueueScript {
     local scheduled = false
     -- Dedup: digest -> id of a claim inside the window, this call's own claims included.
     local window, claims = tonumber(ARGV[2]), {}
-    -- Per shard (a digest's first byte mod 4), in order of first use: the batch's digests, its new claims.
+    -- Per shard, in order of first use: the batch's digests, its new claims, whether this call makes it.
     local shards, digests_of, new_claims, fresh_shards = {}, {}, {}, {}
+    local function shard_of(digest) return string.byte(digest, 1) % 4 end
     local dedup_base, bucket = nil, nil
     if window > 0 then
       for i = 0, n - 1 do
         local digest = ARGV[14 + i * 10]
         if digest ~= '' then
-          local shard = string.byte(digest, 1) % 4
+          local shard = shard_of(digest)
           local list = digests_of[shard]
           if not list then list = {}; digests_of[shard] = list; shards[#shards + 1] = shard end
           list[#list + 1] = digest
@@ -85,7 +87,7 @@ extension QueueScript {
         existing = claims[digest]
         if not existing then
           claims[digest] = id
-          local shard = string.byte(digest, 1) % 4
+          local shard = shard_of(digest)
           local list = new_claims[shard]
           if not list then list = {}; new_claims[shard] = list end
           list[#list + 1] = digest
