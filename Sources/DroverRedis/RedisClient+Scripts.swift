@@ -23,13 +23,40 @@ extension RedisClient {
     /// same connection and before any other call of this client, the script call `next` picks from
     /// its reply, if any. For a wait whose answer says what to do next: the follow-up costs no hop
     /// back to the caller and no second trip through this client's queue of calls.
+    ///
+    /// `guess`, when given, goes out in the same write as `command`: Redis runs it the moment the wait
+    /// ends, with no round trip to this client in between. Its reply (`speculated`) is nil when it
+    /// was not sent, which happens while this connection has not loaded its script, or did not run
+    /// (`NOSCRIPT`). `next` sees it, so the follow-up can be skipped or cut down. A server error
+    /// answering `command` is thrown only when nothing was speculated; otherwise the caller gets it,
+    /// as the guess may have changed state that it must not drop.
     public func send(
         _ command: RedisCommand, timeout: Duration,
-        then next: @Sendable (RedisReply) -> (script: RedisScript, keys: [String], arguments: RedisCommand)?
-    ) async throws(RedisError) -> (reply: RedisReply, followUp: RedisReply?) {
-        let reply = try sendNow(command, timeout: timeout)
-        guard let call = next(reply) else { return (reply, nil) }
-        return (reply, try evaluateNow([call])[0])
+        speculating guess: (script: RedisScript, keys: [String], arguments: RedisCommand)?,
+        then next: @Sendable (_ reply: RedisReply, _ speculated: RedisReply?) -> (script: RedisScript, keys: [String], arguments: RedisCommand)?
+    ) async throws(RedisError) -> (reply: RedisReply, speculated: RedisReply?, followUp: RedisReply?) {
+        try Self.validate(command)
+        let (reply, speculated) = try withConnection { connection throws(RedisError) in
+            try connection.setTimeout(timeout)
+            var speculated: RedisReply?
+            let reply: RedisReply
+            if let guess, connection.loadedScripts.contains(guess.script.sha1) {
+                let replies = try connection.pipeline([command, Self.evalsha(guess)])
+                reply = replies[0]
+                if case .error(let message) = replies[1], message.hasPrefix("NOSCRIPT") {
+                    connection.loadedScripts.remove(guess.script.sha1)
+                } else {
+                    speculated = replies[1]
+                }
+            } else {
+                reply = try connection.roundTrip(command)
+            }
+            try connection.setTimeout(options.commandTimeout)
+            return (reply, speculated)
+        }
+        if speculated == nil { _ = try Self.throwingServerError(reply) }
+        guard let call = next(reply, speculated) else { return (reply, speculated, nil) }
+        return (reply, speculated, try evaluateNow([call])[0])
     }
 
     /// `evaluatePipeline`, within the current turn of this actor.
@@ -46,6 +73,18 @@ extension RedisClient {
             }
             return results
         }
+    }
+
+    /// The `EVALSHA` command for one script call.
+    private static func evalsha(_ call: (script: RedisScript, keys: [String], arguments: RedisCommand)) -> RedisCommand {
+        var command = RedisCommand("EVALSHA")
+        command.append(call.script.sha1)
+        command.append(call.keys.count)
+        for key in call.keys {
+            command.append(key)
+        }
+        command.append(contentsOf: call.arguments)
+        return command
     }
 
     /// Sends `SCRIPT LOAD` for the missing scripts and `EVALSHA` for `indices`; returns the indices that got `NOSCRIPT`.
@@ -72,15 +111,7 @@ extension RedisClient {
             commands.append(load)
         }
         for index in indices {
-            let call = calls[index]
-            var evalsha = RedisCommand("EVALSHA")
-            evalsha.append(call.script.sha1)
-            evalsha.append(call.keys.count)
-            for key in call.keys {
-                evalsha.append(key)
-            }
-            evalsha.append(contentsOf: call.arguments)
-            commands.append(evalsha)
+            commands.append(evalsha(calls[index]))
         }
 
         let replies = try connection.pipeline(commands)

@@ -51,11 +51,6 @@ public actor RedisClient {
     /// Sends one command allowing it `timeout` to answer, for commands that block on the server:
     /// pass their own timeout plus a margin (`BZPOPMIN q 2` → `.seconds(3)`).
     public func send(_ command: RedisCommand, timeout: Duration) async throws(RedisError) -> RedisReply {
-        try sendNow(command, timeout: timeout)
-    }
-
-    /// `send(_:timeout:)`, within the current turn of this actor.
-    func sendNow(_ command: RedisCommand, timeout: Duration) throws(RedisError) -> RedisReply {
         try Self.validate(command)
         let reply = try withConnection { connection throws(RedisError) in
             try connection.setTimeout(timeout)

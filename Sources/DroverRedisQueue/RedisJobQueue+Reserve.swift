@@ -122,9 +122,11 @@ extension RedisJobQueue {
         return false
     }
 
-    /// Waits as `waitForJobs(in:workerID:timeout:)` does; when a queue's marker wakes the wait, Redis
-    /// runs that queue's reserve right after, on the same connection and thread, so a job that
-    /// arrives at an idle worker costs no hop between its wake and its lease.
+    /// Waits as `waitForJobs(in:workerID:timeout:)` does, and leases what woke it with no round trip
+    /// in between: the reserve of the queue that woke this worker last goes out in the same write as
+    /// the wait, so Redis runs it the moment the wait ends (a worker of one queue always guesses
+    /// right). When another queue's marker ends the wait, that queue's reserve follows at once on the
+    /// same connection and thread, for the slots the guess left.
     public func waitAndReserve(in types: [JobType], workerID: String, limit: Int, timeout: Duration) async throws(JobQueueError) -> [ReservedJob] {
         guard limit > 0, !types.isEmpty, !workerID.isEmpty, !workerID.contains(" ") else {
             _ = try await waitForJobs(in: types, stickyOf: workerID.isEmpty ? nil : workerID, timeout: timeout)
@@ -132,21 +134,49 @@ extension RedisJobQueue {
         }
         // A scheduled job is already due: no wait, and the caller's own reserve promotes it.
         guard let prepared = try await prepareWait(in: types, stickyOf: workerID, timeout: timeout) else { return [] }
-        let result: (reply: RedisReply, followUp: RedisReply?)
+        let guess = types.count == 1 ? types[0] : hints.withLock { $0.lastWoken }.flatMap { types.contains($0) ? $0 : nil }
+        let result: (reply: RedisReply, speculated: RedisReply?, followUp: RedisReply?)
         do {
-            result = try await blocking.send(prepared.command, timeout: prepared.wait + .seconds(2)) { [self] reply in
-                prepared.queue(wokenBy: reply).map { reserveCall($0, workerID: workerID, limit: limit) }
+            result = try await blocking.send(
+                prepared.command, timeout: prepared.wait + .seconds(2),
+                speculating: guess.map { reserveCall($0, workerID: workerID, limit: limit) }
+            ) { [self] reply, speculated in
+                guard let woken = prepared.queue(wokenBy: reply), woken != guess || speculated == nil else { return nil }
+                let free = limit - (speculated.map(Self.leasedCount) ?? 0)
+                return free > 0 ? reserveCall(woken, workerID: workerID, limit: free) : nil
             }
         } catch {
             throw Self.queueError(error)
         }
-        guard let type = wokenType(result.reply, prepared), let followUp = result.followUp else { return [] }
-        if case .error(let message) = followUp {
-            throw JobQueueError(.unavailable, "redis script failed: \(message)")
+        let woken = wokenType(result.reply, prepared)
+        let nowMs = WallClock.milliseconds()
+        var jobs: [ReservedJob] = []
+        var failure: JobQueueError?
+        // Whatever was leased is returned even if the other reply failed: a lease dropped here would
+        // hold its job until the lease expires.
+        func take(_ reply: RedisReply, of type: JobType) {
+            do {
+                let batch = try Self.reserveBatch(reply, type: type, workerID: workerID)
+                absorb(batch, of: type, nowMs: nowMs, afterWake: type == woken)
+                jobs += batch.jobs
+            } catch {
+                failure = failure ?? error
+            }
         }
-        let batch = try Self.decodeReserve(followUp, type: type, workerID: workerID)
-        absorb(batch, of: type, nowMs: WallClock.milliseconds(), afterWake: true)
-        return batch.jobs
+        if let guess, let speculated = result.speculated { take(speculated, of: guess) }
+        if case .error(let message) = result.reply {
+            failure = failure ?? Self.queueError(RedisError(.serverError, message))
+        }
+        if let woken, woken != guess || result.speculated == nil {
+            if let followUp = result.followUp {
+                take(followUp, of: woken)
+            } else if let marker = result.reply.array?.first?.string {
+                // The guess took every free slot: pass this wake on, so another worker serves that queue.
+                _ = try? await commands.send(["ZADD", marker, "0", "0"])
+            }
+        }
+        if jobs.isEmpty, let failure { throw failure }
+        return jobs
     }
 
     /// A `BZPOPMIN` over the wake markers of some queues, and what its answer maps back to.
@@ -204,13 +234,16 @@ extension RedisJobQueue {
     }
 
     /// The queue whose marker ended the wait, or nil when it timed out; either way the empty-queue
-    /// hints learn from it.
+    /// hints learn from it, and a wake is remembered as the next wait's guess.
     private func wokenType(_ reply: RedisReply, _ prepared: PreparedWait) -> JobType? {
         guard let type = prepared.queue(wokenBy: reply) else {
             hints.withLock { $0.emptyUntilMs = [:] }
             return nil
         }
-        hints.withLock { $0.emptyUntilMs[type] = nil }
+        hints.withLock { hints in
+            hints.emptyUntilMs[type] = nil
+            hints.lastWoken = type
+        }
         return type
     }
 
@@ -252,6 +285,19 @@ extension RedisJobQueue {
         var jobs: [ReservedJob]
         var waiting: Int
         var nextDue: NextDue
+    }
+
+    /// A reserve script's reply, which may be the error the script failed with.
+    static func reserveBatch(_ reply: RedisReply, type: JobType, workerID: String) throws(JobQueueError) -> ReserveBatch {
+        if case .error(let message) = reply {
+            throw JobQueueError(.unavailable, "redis script failed: \(message)")
+        }
+        return try decodeReserve(reply, type: type, workerID: workerID)
+    }
+
+    /// How many jobs a reserve script's reply leased, without decoding them.
+    static func leasedCount(_ reply: RedisReply) -> Int {
+        max(0, ((reply.array?.count ?? 2) - 2) / 9)
     }
 
     static func decodeReserve(_ reply: RedisReply, type: JobType, workerID: String) throws(JobQueueError) -> ReserveBatch {

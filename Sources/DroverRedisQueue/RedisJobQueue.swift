@@ -95,4 +95,6 @@ struct ReserveHints: Sendable {
     /// last reserve that emptied it saw; `waitForJobs` takes these instead of asking Redis again.
     /// A job scheduled later re-arms the wake marker, so the wait ends and the next reserve sees it.
     var dueAtMs: [JobType: (observedMs: Int64, dueAtMs: Int64?)] = [:]
+    /// The queue whose marker last ended a wait: the reserve sent ahead with the next wait.
+    var lastWoken: JobType?
 }

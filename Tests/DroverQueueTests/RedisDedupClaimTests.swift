@@ -14,23 +14,11 @@ struct RedisDedupClaimTests {
     static let window = 1_000_000_000_000
     static let prefix = "drover:{rag:noop}:dedup:\(window):"
 
-    /// Runs `body` with a queue on a fresh redis-server and a raw client to the same server.
+    /// Runs `body` with a queue whose dedup window is `window`, and a raw client to its server.
     func withQueue(_ body: (RedisJobQueue, RedisClient) async throws -> Void) async throws {
-        let redis = try await RedisServer()
-        defer { redis.stop() }
         var policy = QueuePolicy()
         policy.dedupWindowMs = Self.window
-        let queue = RedisJobQueue(url: redis.url, policy: policy)
-        let raw = RedisClient(url: redis.url)
-        do {
-            try await body(queue, raw)
-        } catch {
-            await raw.close()
-            await queue.close()
-            throw error
-        }
-        await raw.close()
-        await queue.close()
+        try await withRedisQueue(policy: policy, body)
     }
 
     /// The only claim there is: its shard of the current bucket, its digest and its `<claim ms> <id>` value.
