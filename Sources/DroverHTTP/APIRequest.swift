@@ -19,31 +19,57 @@ public struct APIRequest: Sendable {
 
     /// Splits `/path?a=1&b=2` into the path and its (percent-decoded) parameters.
     public static func split(target: String) -> (path: String, query: [String: String]) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, [:]) }
-        var query: [String: String] = [:]
-        for pair in target[target.index(after: mark)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecoded(parts[0])
-            if query[name] == nil { query[name] = parts.count > 1 ? percentDecoded(parts[1]) : "" }
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, [:]) }
+        return (String(target[..<mark]), parameters(target.utf8[target.utf8.index(after: mark)...]))
+    }
+
+    /// The (percent-decoded) parameters of a query string without its `?`: `a=1&b=2`.
+    ///
+    /// Works on UTF-8 bytes, not `Character`s: every delimiter is ASCII, and this runs for every request.
+    public static func parameters<Bytes: Collection<UInt8>>(_ query: Bytes) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let name = percentDecoded(pair[..<(equals ?? pair.endIndex)])
+            if parameters[name] == nil {
+                parameters[name] = equals.map { percentDecoded(pair[pair.index(after: $0)...]) } ?? ""
+            }
         }
-        return (String(target[..<mark]), query)
+        return parameters
     }
 
     /// Decodes `%XX`; `+` is a space in a query, itself in a path segment (`plusIsSpace: false`).
-    static func percentDecoded(_ text: Substring, plusIsSpace: Bool = true) -> String {
-        guard text.contains(where: { $0 == "%" || $0 == "+" }) else { return String(text) }
+    static func percentDecoded<Bytes: Collection<UInt8>>(_ text: Bytes, plusIsSpace: Bool = true) -> String {
+        guard text.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: text, as: UTF8.self)
+        }
+        let input = Array(text)
         var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
+        bytes.reserveCapacity(input.count)
+        var i = 0
+        while i < input.count {
+            let byte = input[i]
             if plusIsSpace, byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
-                bytes.append(value)
+            } else if byte == UInt8(ascii: "%"), i + 2 < input.count,
+                let high = hexValue(input[i + 1]), let low = hexValue(input[i + 2]) {
+                bytes.append(high << 4 | low)
+                i += 2
             } else {
+                // A `%` without two hex digits after it stands for itself, and so do the bytes after it.
                 bytes.append(byte)
             }
+            i += 1
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }

@@ -23,7 +23,7 @@ extension DroverAPI {
 
     /// A document id from its (percent-encoded) path segment, or a 400 naming what is wrong with it.
     static func documentID(_ segment: String) throws(APIError) -> String {
-        let id = APIRequest.percentDecoded(Substring(segment), plusIsSpace: false)
+        let id = APIRequest.percentDecoded(segment.utf8, plusIsSpace: false)
         guard !id.isEmpty, id.utf8.count <= JobRequest.maxDocumentIDBytes else {
             throw .invalid("a document id must be 1...\(JobRequest.maxDocumentIDBytes) bytes")
         }

@@ -67,7 +67,7 @@ struct APIResponder: HTTPResponder {
         } catch is NIOTooManyBytesError {
             return Self.response(api.refuse(Self.tooLarge(bodyLimit)))
         }
-        let query = request.uri.query.map { APIRequest.split(target: "?" + $0).query } ?? [:]
+        let query = request.uri.query.map { APIRequest.parameters($0.utf8) } ?? [:]
         let answer = await api.respond(to: APIRequest(
             method: request.method.rawValue, path: request.uri.path, query: query,
             authorization: request.headers[.authorization], body: Array(body.readableBytesView)))
