@@ -66,6 +66,8 @@ let package = Package(
         // Configuration structs, the YAML/environment/flag loader, and validation.
         .target(name: "DroverConfig", dependencies: [
             "DroverQueue",
+            // Only for its URL parser, so that a Redis URL is checked exactly as it will be used.
+            "DroverRedis",
             .product(name: "Configuration", package: "swift-configuration"),
             // Read directly only to name unknown keys and their lines; values come through Configuration.
             .product(name: "Yams", package: "Yams"),
@@ -220,7 +222,7 @@ let package = Package(
         ]),
         .testTarget(name: "DroverSupervisorTests", dependencies: [
             "DroverTestSupport", "DroverRedisQueue", "DroverQueue", "DroverRedis", "DroverPosix", "DroverControl",
-            "DroverControlSocket",
+            "DroverControlSocket", "DroverSupervisor",
         ]),
         .testTarget(name: "DroverRegistryTests", dependencies: [
             "DroverRegistry", "DroverSupervisor", "DroverSupervisorCore", "DroverRedis", "DroverTestSupport",

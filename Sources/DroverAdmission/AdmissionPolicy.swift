@@ -77,7 +77,11 @@ public struct AdmissionPolicy: Sendable {
             let left = Double(admittedSinceSample) - Double(depth - sampledDepth)
             let rate = max(0, left / seconds)
             if let previous = drainRatePerSecond {
-                drainRatePerSecond = previous + settings.drainRateSmoothing * (rate - previous)
+                let smoothed = previous + settings.drainRateSmoothing * (rate - previous)
+                // A queue that ran empty drained all it was given, however fast the workers are: such a
+                // sample is a floor on the rate, not a measure of it. Otherwise an idle hour would decay
+                // the rate toward zero and the first jobs after it would be told to wait for days.
+                drainRatePerSecond = depth > 0 ? smoothed : max(previous, smoothed)
             } else {
                 drainRatePerSecond = rate
             }
@@ -108,14 +112,18 @@ public struct AdmissionPolicy: Sendable {
     public func retryAfterSeconds(excess: Int) -> Int {
         let floor = max(settings.minRetryAfterSeconds, Int((settings.cooldownMs + 999) / 1000))
         guard let rate = drainRatePerSecond, rate > 0 else { return min(settings.maxRetryAfterSeconds, max(floor, 5)) }
-        let seconds = Int((Double(max(1, excess)) / rate).rounded(.up))
-        return min(settings.maxRetryAfterSeconds, max(floor, seconds))
+        // Capped as a Double: a rate near zero makes the quotient too large for an Int.
+        let seconds = min((Double(max(1, excess)) / rate).rounded(.up), Double(settings.maxRetryAfterSeconds))
+        return min(settings.maxRetryAfterSeconds, max(floor, Int(seconds)))
     }
 
     /// How long a job admitted now waits before it starts, from the depth and the drain rate;
     /// `nil` while the rate is unknown.
     public var estimatedWaitMs: Int? {
         guard let rate = drainRatePerSecond, rate > 0 else { return estimatedDepth == 0 ? 0 : nil }
-        return Int((Double(estimatedDepth) / rate * 1000).rounded())
+        return Int(min((Double(estimatedDepth) / rate * 1000).rounded(), Double(Self.longestEstimatedWaitMs)))
     }
+
+    /// The longest wait an estimate names: a day. Beyond it the number means only "the queue is stuck".
+    public static let longestEstimatedWaitMs = 86_400_000
 }

@@ -36,7 +36,7 @@ struct AdminEndpoint: Sendable {
                     }
                     return .routes(routes)
                 case .drain(let worker):
-                    logger.notice("admin: drain", metadata: ["drover.worker": "\(worker)"])
+                    logger.notice("admin: drain", metadata: ["worker": "\(worker)"])
                     return Self.response(await supervisor.admin(.drain(worker: worker)), "draining \(worker); a replacement starts first")
                 }
             }

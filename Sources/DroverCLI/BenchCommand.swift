@@ -62,7 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Concurrency per worker (1...10000).") var concurrency: Int = 64
         @Option(name: .long, help: "Each job sleeps this long (0...60000 ms).") var sleepMs: Int = 0
         @Option(name: .long, help: "Paced run: jobs per second (1...1000000).") var rate: Int?
-        @Option(name: .long, help: "Paced run: seconds (1...3600).") var duration: Int = 10
+        @Option(name: .long, help: "Paced run: seconds (1...3600, default 10); needs --rate.") var duration: Int?
         @Option(name: .long, help: "Give jobs N user ids, routed to their workers' sticky queues (1...1000000); default: no user ids, shared queue.") var users: Int?
         @Option(name: .long, help: "Bulk run, 2+ workers: kill -9 one worker this long into the drain (1...3600000 ms).")
         var killOneAfterMs: Int?
@@ -74,7 +74,10 @@ struct BenchCommand: AsyncParsableCommand {
             guard (1...10_000).contains(concurrency) else { throw ValidationError("--concurrency must be 1...10000") }
             guard (0...60_000).contains(sleepMs) else { throw ValidationError("--sleep-ms must be 0...60000") }
             if let rate { guard (1...1_000_000).contains(rate) else { throw ValidationError("--rate must be 1...1000000") } }
-            guard (1...3_600).contains(duration) else { throw ValidationError("--duration must be 1...3600") }
+            if let duration {
+                guard rate != nil else { throw ValidationError("--duration paces a run: it needs --rate (a bulk run has no duration)") }
+                guard (1...3_600).contains(duration) else { throw ValidationError("--duration must be 1...3600") }
+            }
             if let users { guard (1...1_000_000).contains(users) else { throw ValidationError("--users must be 1...1000000") } }
             if let redis { _ = try parse(redis) }
             if let killOneAfterMs {
@@ -97,7 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
             options.concurrency = concurrency
             options.sleepMs = sleepMs
             options.rate = rate
-            options.durationSeconds = duration
+            options.durationSeconds = duration ?? 10
             options.users = users
             options.killOneAfterMs = killOneAfterMs
             let report = try await QueueBenchmark(options: options, logger: Logger(label: "drover.bench")).run()

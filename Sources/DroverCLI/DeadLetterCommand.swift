@@ -50,7 +50,11 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Option(name: .long, help: "With --all: only this job type.") var type: String?
 
         func validate() throws {
-            guard all != !ids.isEmpty else { throw ValidationError("name job ids, or pass --all (not both)") }
+            if ids.isEmpty && !all {
+                throw ValidationError("name the dead jobs to retry, or pass --all to retry every one\(type == nil ? "" : " of --type")")
+            }
+            if !ids.isEmpty && all { throw ValidationError("name job ids or pass --all, not both") }
+            if type != nil && !all { throw ValidationError("--type only narrows --all") }
             for id in ids where JobID(id) == nil {
                 throw ValidationError("\(id.debugDescription) is not a job id (expected <type>-<28 hex digits>)")
             }

@@ -1,4 +1,5 @@
 import DroverQueue
+import DroverRedis
 
 extension DroverConfiguration {
     /// Rules between keys, each reported against the key to change; single-key ranges are
@@ -57,35 +58,15 @@ extension DroverConfiguration {
 
     // MARK: - Single-value checks: each returns why the value is wrong, or nil.
 
+    /// Checked with the Redis client's own parser, so a URL that passes here also connects the same way.
     static func redisURLProblem(_ url: String) -> String? {
         if url.isEmpty { return nil }
-        let expected = "must be redis://[user:pass@]host[:port][/db] or unix:///path[?db=N], got \"\(url)\""
-        if url.hasPrefix("unix://") {
-            let path = url.dropFirst("unix://".count).prefix { $0 != "?" }
-            return path.hasPrefix("/") && path.count > 1 ? nil : expected
+        do throws(RedisError) {
+            _ = try RedisURL(parsing: url)
+            return nil
+        } catch {
+            return "must be redis://[user:pass@]host[:port][/db] or unix:///path[?db=N]; \(error.message)"
         }
-        guard url.hasPrefix("redis://") else { return expected }
-        var authority = url.dropFirst("redis://".count).prefix { $0 != "/" && $0 != "?" }
-        if let at = authority.lastIndex(of: "@") {
-            authority = authority[authority.index(after: at)...]
-        }
-        if authority.isEmpty { return expected }
-        var host = authority
-        if authority.hasPrefix("[") {
-            // [v6]:port
-            guard let close = authority.firstIndex(of: "]") else { return expected }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let rest = authority[authority.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (1...65_535).contains(port) else { return expected }
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let port = Int(authority[authority.index(after: colon)...]), (1...65_535).contains(port) else {
-                return expected
-            }
-        }
-        return host.isEmpty ? expected : nil
     }
 
     static func listenProblem(_ listen: String) -> String? {

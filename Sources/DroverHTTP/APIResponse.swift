@@ -7,6 +7,8 @@ public struct APIResponse: Sendable {
     public var body: [UInt8]
     /// Seconds for a `Retry-After` header.
     public var retryAfterSeconds: Int?
+    /// Other headers the answer needs: `Allow` on a 405, `WWW-Authenticate` on a 401.
+    public var headers: [String: String] = [:]
 
     public init(status: Int, contentType: String = "application/json", body: [UInt8], retryAfterSeconds: Int? = nil) {
         self.status = status

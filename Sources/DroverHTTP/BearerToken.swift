@@ -1,4 +1,4 @@
-/// Checks `Authorization: Bearer …` against the configured token in constant time.
+/// Checks `Authorization: Bearer …` (any case of `Bearer`) against the configured token in constant time.
 struct BearerToken: Sendable {
     private let expected: [UInt8]
 
@@ -13,13 +13,15 @@ struct BearerToken: Sendable {
     func accepts(_ header: String?) -> Bool {
         guard isRequired else { return true }
         guard let header else { return false }
-        let prefix = Array("Bearer ".utf8)
+        // The scheme is case-insensitive (RFC 9110): its six letters are compared with ASCII case folded.
+        let prefix = Array("bearer ".utf8)
         let given = Array(header.utf8)
         guard given.count == prefix.count + expected.count else { return false }
         var difference: UInt8 = 0
-        for index in 0..<prefix.count {
-            difference |= given[index] ^ prefix[index]
+        for index in 0..<prefix.count - 1 {
+            difference |= (given[index] | 0x20) ^ prefix[index]
         }
+        difference |= given[prefix.count - 1] ^ prefix[prefix.count - 1]
         for index in 0..<expected.count {
             difference |= given[prefix.count + index] ^ expected[index]
         }

@@ -127,29 +127,10 @@ extension DroverAPI {
                 throw APIError(error)
             }
             guard let record = found else { throw .notFound("no job \(id)") }
-            return .json(200, Self.jobJSON(record))
+            return .json(200, record.json)
         } catch {
             return APIResponse(error)
         }
-    }
-
-    /// The record in exactly the shape DESIGN.md gives for `GET /api/rag/job/{id}`.
-    static func jobJSON(_ record: JobRecord) -> JSONValue {
-        var fields: [String: JSONValue] = [
-            "jobId": .string(record.id.rawValue),
-            "type": .string(record.type.rawValue),
-            "status": .string(record.status.rawValue),
-            "priority": .string(record.priority.rawValue),
-            "progress": record.progress ?? .null,
-            "attempts": .int(record.attempts),
-            "createdAt": .int(Int(record.createdAtMs)),
-        ]
-        if let result = record.result { fields["result"] = result }
-        if let error = record.error { fields["error"] = .string(error) }
-        if let worker = record.workerID { fields["workerId"] = .string(worker) }
-        if let started = record.startedAtMs { fields["startedAt"] = .int(Int(started)) }
-        if let finished = record.finishedAtMs { fields["finishedAt"] = .int(Int(finished)) }
-        return .object(fields)
     }
 
     /// `DELETE /api/rag/job/{id}`: 200 when cancelled, 409 when it had already finished, 404 if unknown.

@@ -97,7 +97,7 @@ extension DroverAPI {
             var jobs: [JSONValue] = []
             for type in types {
                 do {
-                    jobs += try await queue.deadLetters(of: type, limit: limit).map(Self.jobJSON)
+                    jobs += try await queue.deadLetters(of: type, limit: limit).map(\.json)
                 } catch {
                     throw APIError(error)
                 }

@@ -70,8 +70,22 @@ public final class DroverAPI: Sendable {
     /// An answer given before the request reached routing (body too large, too many in flight),
     /// counted like any other.
     public func refuse(_ error: APIError) -> APIResponse {
-        metrics.recordRequest(route: "other", status: error.status, duration: .zero)
-        return APIResponse(error)
+        refuse(APIResponse(error))
+    }
+
+    public func refuse(_ response: APIResponse) -> APIResponse {
+        metrics.recordRequest(route: "other", status: response.status, duration: .zero)
+        return response
+    }
+
+    /// The `401` for a request under `/api` without the configured token, or nil when it may pass.
+    /// The server asks this before it reads a body, so a stranger cannot make it buffer one.
+    public func refuseUnauthorized(path: String, authorization: String?) -> APIResponse? {
+        guard path == "/api" || path.hasPrefix("/api/"), !token.accepts(authorization) else { return nil }
+        var response = APIResponse(APIError(status: 401, code: "unauthorized",
+            message: authorization == nil ? "missing Authorization: Bearer token" : "wrong bearer token"))
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
     }
 
     private func route(_ request: APIRequest) async -> (String, APIResponse) {
@@ -85,11 +99,8 @@ public final class DroverAPI: Sendable {
         case ("metrics", 1):
             return ("metrics", method == "GET" ? await metricsText() : Self.methodNotAllowed(method, "GET"))
         case ("api", _):
+            if let refusal = refuseUnauthorized(path: request.path, authorization: request.authorization) { return ("other", refusal) }
             guard parts.count >= 3, parts[parts.startIndex + 1] == "rag" else { return ("other", Self.unknownPath(request.path)) }
-            guard token.accepts(request.authorization) else {
-                return ("other", APIResponse(APIError(status: 401, code: "unauthorized",
-                    message: request.authorization == nil ? "missing Authorization: Bearer token" : "wrong bearer token")))
-            }
             return await routeAPI(request, Array(parts.dropFirst(2)))
         default:
             return ("other", Self.unknownPath(request.path))
@@ -131,7 +142,10 @@ public final class DroverAPI: Sendable {
     }
 
     static func methodNotAllowed(_ method: String, _ allowed: String) -> APIResponse {
-        APIResponse(APIError(status: 405, code: "method_not_allowed", message: "\(String(method.prefix(16))) is not allowed here; use \(allowed)"))
+        var response = APIResponse(APIError(
+            status: 405, code: "method_not_allowed", message: "\(String(method.prefix(16))) is not allowed here; use \(allowed)"))
+        response.headers["Allow"] = allowed
+        return response
     }
 
     /// A job id from a URL, or a 400 naming what is wrong with it.

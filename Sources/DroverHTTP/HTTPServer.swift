@@ -58,6 +58,9 @@ struct APIResponder: HTTPResponder {
                 status: 503, code: "busy", message: "too many requests in flight", retryAfterSeconds: 1)))
         }
         defer { api.endRequest() }
+        if let refusal = api.refuseUnauthorized(path: request.uri.path, authorization: request.headers[.authorization]) {
+            return Self.response(api.refuse(refusal))
+        }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > bodyLimit {
             return Self.response(api.refuse(Self.tooLarge(bodyLimit)))
         }
@@ -81,6 +84,9 @@ struct APIResponder: HTTPResponder {
     static func response(_ answer: APIResponse) -> Response {
         var headers: HTTPFields = [.contentType: answer.contentType]
         if let seconds = answer.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
+        for (name, value) in answer.headers {
+            if let field = HTTPFields.Element.Name(name) { headers[field] = value }
+        }
         return Response(
             status: HTTPResponse.Status(code: answer.status),
             headers: headers,

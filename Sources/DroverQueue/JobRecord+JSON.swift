@@ -1,5 +1,7 @@
 extension JobRecord {
-    /// The record as `GET /api/rag/job/{id}` and `drover job ID` show it.
+    /// The record as `GET /api/rag/job/{id}`, `GET /api/rag/dlq` and `drover job ID` show it: the
+    /// fields DESIGN.md names, plus what a client needs to judge a failed job (its payload, limits
+    /// and every failed attempt).
     public var json: JSONValue {
         var fields: [String: JSONValue] = [
             "jobId": .string(id.rawValue),

@@ -7,6 +7,13 @@ extension JobRequest {
     /// Most entries of `queries` and of `documents` in one job.
     public static let maxQueries = 1_000
     public static let maxDocuments = 10_000
+    /// Largest `options.topK`, and most hits per document (`options.perDocument`), of a search or ask.
+    public static let maxTopK = 100
+    public static let maxPerDocument = 20
+    /// The longest sleep a `noop` job may ask for (`sleepMs`): 10 minutes.
+    public static let maxNoopSleepMs = 600_000
+    /// The most memory a `noop` job may hold (`holdMB`).
+    public static let maxNoopHoldMB = 4_096
     /// The JSON limits a job body is parsed with: shallow, and no container larger than a job may use.
     public static let bodyLimits = JSONLimits(maxDepth: 32, maxContainerCount: 100_000)
 
@@ -35,13 +42,10 @@ extension JobRequest {
         if let user = payload["userId"]?.stringValue, user.isEmpty || user.utf8.count > Self.maxUserIDBytes {
             throw JobQueueError(.invalidRequest, "userId must be 1...\(Self.maxUserIDBytes) bytes")
         }
-        if let options = payload["options"], options != .null, options.objectValue == nil {
-            throw JobQueueError(.invalidRequest, "options must be an object")
-        }
-        if let topK = payload["options"]?["topK"], topK != .null {
-            guard let k = topK.intValue, (1...1_000).contains(k) else {
-                throw JobQueueError(.invalidRequest, "options.topK must be an integer 1...1000")
-            }
+        if let options = payload["options"], options != .null {
+            guard options.objectValue != nil else { throw JobQueueError(.invalidRequest, "options must be an object") }
+            _ = try Self.optionalInteger(options["topK"], "options.topK", in: 1...Self.maxTopK)
+            _ = try Self.optionalInteger(options["perDocument"], "options.perDocument", in: 1...Self.maxPerDocument)
         }
         switch type {
         case .ask, .search:
@@ -71,7 +75,12 @@ extension JobRequest {
                 }
             }
         case .noop:
-            break
+            // Checked here so that a bad probe is refused at the door, not dead-lettered later.
+            _ = try Self.optionalInteger(payload["sleepMs"], "sleepMs", in: 0...Self.maxNoopSleepMs)
+            _ = try Self.optionalInteger(payload["holdMB"], "holdMB", in: 0...Self.maxNoopHoldMB)
+            if let fail = payload["fail"], fail.stringValue == nil {
+                throw JobQueueError(.invalidRequest, "fail must be a string")
+            }
         }
     }
 
@@ -81,6 +90,16 @@ extension JobRequest {
         guard !text.isEmpty, text.utf8.count <= maxQueryBytes else {
             throw JobQueueError(.invalidRequest, "\(name) must be 1...\(maxQueryBytes) bytes")
         }
+    }
+
+    /// An integer field that may be left out (or null); otherwise it must lie in `range`. The one
+    /// rule both enqueue and the handlers read such fields with, so what is accepted also runs.
+    public static func optionalInteger(_ value: JSONValue?, _ name: String, in range: ClosedRange<Int>) throws(JobQueueError) -> Int? {
+        guard let value, value != .null else { return nil }
+        guard let number = value.intValue, range.contains(number) else {
+            throw JobQueueError(.invalidRequest, "\(name) must be an integer \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
     }
 
     private static func requireArray(_ value: JSONValue?, _ name: String, max: Int) throws(JobQueueError) -> [JSONValue] {

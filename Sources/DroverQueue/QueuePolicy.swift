@@ -4,7 +4,7 @@ public struct QueuePolicy: Sendable, Hashable {
     /// drawn from `1 - retryJitter ... 1 + retryJitter`. Default: 2 s, ±25 %.
     public var retryBaseMs: Int = 2_000
     public var retryJitter: Double = 0.25
-    /// The longest backoff, whatever the attempt. Default: 10 minutes.
+    /// The longest backoff, whatever the attempt and the jitter. Default: 10 minutes.
     public var retryMaxMs: Int = 600_000
     /// Equal jobs (type + payload, which holds `userId`) within this window are one job. Default: 5 s.
     public var dedupWindowMs: Int = 5_000
@@ -32,7 +32,8 @@ public struct QueuePolicy: Sendable, Hashable {
         let exponent = min(max(attempt - 1, 0), 30)
         let base = min(Double(retryBaseMs) * Double(1 << exponent), Double(retryMaxMs))
         let factor = 1 - retryJitter + 2 * retryJitter * min(max(unitRandom, 0), 1)
-        return max(0, Int(base * factor))
+        // Capped after the jitter, so that no draw waits longer than the longest backoff.
+        return max(0, min(Int(base * factor), retryMaxMs))
     }
 
     /// The retry delay with a fresh random draw.

@@ -1,9 +1,10 @@
 import DroverJSON
+import DroverQueue
 
 /// A query's options: `options.topK` (default 10) and `options.perDocument` (default 1).
 public struct SearchOptions: Sendable, Hashable {
-    public static let maxTopK = 100
-    public static let maxPerDocument = 20
+    public static let maxTopK = JobRequest.maxTopK
+    public static let maxPerDocument = JobRequest.maxPerDocument
 
     public var topK = 10
     /// Hits allowed per document; 1 collapses each document to its best chunk.
@@ -14,21 +15,15 @@ public struct SearchOptions: Sendable, Hashable {
         self.perDocument = perDocument
     }
 
-    /// Reads `options` from a job payload, naming the bad field.
+    /// Reads `options` from a job payload, naming the bad field; enqueue checked it with the same rules.
     public init(json: JSONValue?) throws(RAGInputError) {
         guard let json, json != .null else { return }
         guard json.objectValue != nil else { throw RAGInputError("options must be an object") }
-        if let value = json["topK"] {
-            guard let k = value.intValue, (1...Self.maxTopK).contains(k) else {
-                throw RAGInputError("options.topK must be an integer 1...\(Self.maxTopK)")
-            }
-            topK = k
-        }
-        if let value = json["perDocument"] {
-            guard let p = value.intValue, (1...Self.maxPerDocument).contains(p) else {
-                throw RAGInputError("options.perDocument must be an integer 1...\(Self.maxPerDocument)")
-            }
-            perDocument = p
+        do throws(JobQueueError) {
+            topK = try JobRequest.optionalInteger(json["topK"], "options.topK", in: 1...Self.maxTopK) ?? topK
+            perDocument = try JobRequest.optionalInteger(json["perDocument"], "options.perDocument", in: 1...Self.maxPerDocument) ?? perDocument
+        } catch {
+            throw RAGInputError(error.message)
         }
     }
 

@@ -60,7 +60,7 @@ extension QueueScript {
           if kind == 'f' and attempt < retries + 1 then
             local exponent = math.min(math.max(attempt - 1, 0), 30)
             local delay = math.min(retry_base * 2 ^ exponent, retry_max)
-            delay = math.floor(delay * (1 - jitter + 2 * jitter * tonumber(ARGV[b + 4])))
+            delay = math.min(math.floor(delay * (1 - jitter + 2 * jitter * tonumber(ARGV[b + 4]))), retry_max)
             due = NOW + delay
             redis.call('HSET', jk, 'st', 'failed', 'due', due)
             redis.call('ZADD', P .. 'retry', due, id)

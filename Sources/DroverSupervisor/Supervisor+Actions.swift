@@ -110,12 +110,12 @@ extension Supervisor {
                 do {
                     let moved = try await queue.requeueLeases(ofWorker: id.rawValue, countingAttempt: countingAttempt)
                     if moved > 0 {
-                        logger.info("leases put back", metadata: ["drover.worker": "\(id)", "jobs": "\(moved)", "attemptCounted": "\(countingAttempt)"])
+                        logger.info("leases put back", metadata: ["worker": "\(id)", "jobs": "\(moved)", "attemptCounted": "\(countingAttempt)"])
                     }
                     return
                 } catch {
                     if attempt == 5 || Task.isCancelled {
-                        logger.error("could not put leases back; they will expire and be reclaimed", metadata: ["drover.worker": "\(id)", "error": "\(error)"])
+                        logger.error("could not put leases back; they will expire and be reclaimed", metadata: ["worker": "\(id)", "error": "\(error)"])
                         return
                     }
                     try? await Task.sleep(for: delay)

@@ -56,7 +56,7 @@ extension Supervisor {
                 moved += try await queue.releaseStickyJobs(ofWorker: worker.worker.rawValue)
             } catch {
                 logger.warning("could not release a dead host's sticky jobs; will retry", metadata: [
-                    "drover.worker": "\(worker.worker)", "error": "\(error)",
+                    "worker": "\(worker.worker)", "error": "\(error)",
                 ])
                 return false
             }

@@ -36,10 +36,10 @@ extension Supervisor {
             do {
                 let moved = try await queue.releaseStickyJobs(ofWorker: id.rawValue)
                 if moved > 0 {
-                    logger.info("sticky jobs released to the shared queue", metadata: ["drover.worker": "\(id)", "jobs": "\(moved)"])
+                    logger.info("sticky jobs released to the shared queue", metadata: ["worker": "\(id)", "jobs": "\(moved)"])
                 }
             } catch {
-                logger.warning("could not release sticky jobs now; the worker's exit will", metadata: ["drover.worker": "\(id)", "error": "\(error)"])
+                logger.warning("could not release sticky jobs now; the worker's exit will", metadata: ["worker": "\(id)", "error": "\(error)"])
             }
         }
     }

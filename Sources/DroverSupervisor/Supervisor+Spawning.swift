@@ -47,7 +47,7 @@ extension Supervisor {
         Posix.close(channel.workerFD)
         endpoints[id] = channel.endpoint
         pids[id] = child.pid
-        logger.info("worker spawned", metadata: ["drover.worker": "\(id)", "drover.pid": "\(child.pid)"])
+        logger.info("worker spawned", metadata: ["worker": "\(id)", "pid": "\(child.pid)"])
         listen(to: channel.endpoint, of: id)
         return .spawned(id, pid: child.pid)
     }
@@ -74,14 +74,19 @@ extension Supervisor {
         }
     }
 
+    /// The longest time a heartbeat may name: a year. The protocol carries any finite figure; past
+    /// this one it is a worker's bug, and clamping keeps the core's deadline arithmetic from overflowing.
+    static let longestReportedMs: Int64 = 31_536_000_000
+
     static func stats(_ beat: WorkerHeartbeat) -> HeartbeatStats {
-        HeartbeatStats(
+        func clamped(_ ms: Int) -> Int64 { Int64(min(ms, Int(longestReportedMs))) }
+        return HeartbeatStats(
             activeJobs: beat.activeJobs, completedJobs: beat.completedJobs, failedJobs: beat.failedJobs,
             avgLatencyMs: beat.avgLatencyMs, memoryUsageMB: beat.memoryUsageMB, cpuPercent: beat.cpuPercent,
-            uptimeMs: Int64(beat.uptimeSeconds * 1000),
+            uptimeMs: Int64(min(beat.uptimeSeconds * 1000, Double(longestReportedMs))),
             // A job whose timeout the worker did not say (0) is left to the worker's own sweeper.
             runningJobs: beat.activeJobIDs.indices.filter { beat.activeJobTimeoutMs[$0] > 0 }.map { i in
-                RunningJob(id: beat.activeJobIDs[i], elapsedMs: Int64(beat.activeJobElapsedMs[i]), timeoutMs: Int64(beat.activeJobTimeoutMs[i]))
+                RunningJob(id: beat.activeJobIDs[i], elapsedMs: clamped(beat.activeJobElapsedMs[i]), timeoutMs: clamped(beat.activeJobTimeoutMs[i]))
             })
     }
 

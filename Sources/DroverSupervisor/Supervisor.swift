@@ -108,7 +108,7 @@ public actor Supervisor {
                 switch input {
                 case .event(let event):
                     if case .exited(let pid, let exit) = event, let id = pids.first(where: { $0.value == pid })?.key {
-                        logger.info("worker exited", metadata: ["drover.worker": "\(id)", "drover.pid": "\(pid)", "exit": "\(exit)"])
+                        logger.info("worker exited", metadata: ["worker": "\(id)", "pid": "\(pid)", "exit": "\(exit)"])
                     }
                     await perform(core.handle(event, now: now()))
                 case .tick:

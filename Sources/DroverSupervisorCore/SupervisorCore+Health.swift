@@ -3,7 +3,7 @@ extension SupervisorCore {
     mutating func heartbeat(_ id: WorkerID, stats: HeartbeatStats, now: Instant) {
         guard let i = liveWorkerIndex(id) else {
             // A heartbeat already in flight when the worker exited; nothing to learn from it.
-            log(.debug, "heartbeat from an unknown worker", ["drover.worker": id.rawValue])
+            log(.debug, "heartbeat from an unknown worker", ["worker": id.rawValue])
             return
         }
         workers[i].lastHeardAt = now
@@ -98,7 +98,7 @@ extension SupervisorCore {
             workers[i].jobWatches[j].cancelSent = true
             let jobID = workers[i].jobWatches[j].jobID
             emit(.send(workers[i].id, .cancelJob(jobID)))
-            log(.warning, "job \(jobID) is past its timeout; cancelling", workers[i].metadata.merging(["drover.job": jobID]) { $1 })
+            log(.warning, "job \(jobID) is past its timeout; cancelling", workers[i].metadata.merging(["job": jobID]) { $1 })
         }
     }
 

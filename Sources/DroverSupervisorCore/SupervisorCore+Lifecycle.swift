@@ -43,7 +43,7 @@ extension SupervisorCore {
 
     mutating func spawned(_ id: WorkerID, pid: Int32, now: Instant) {
         guard let i = liveWorkerIndex(id) else {
-            log(.error, "spawned an unknown worker; killing it", ["drover.worker": id.rawValue, "drover.pid": "\(pid)"])
+            log(.error, "spawned an unknown worker; killing it", ["worker": id.rawValue, "pid": "\(pid)"])
             emit(.signal(pid: pid, .kill))
             return
         }
@@ -61,7 +61,7 @@ extension SupervisorCore {
 
     mutating func spawnFailed(_ id: WorkerID, reason: String, now: Instant) {
         guard let i = liveWorkerIndex(id) else {
-            log(.warning, "spawn failure for an unknown worker: \(reason)", ["drover.worker": id.rawValue])
+            log(.warning, "spawn failure for an unknown worker: \(reason)", ["worker": id.rawValue])
             return
         }
         let worker = workers.remove(at: i)
@@ -76,7 +76,7 @@ extension SupervisorCore {
 
     mutating func hello(_ id: WorkerID, now: Instant) {
         guard let i = liveWorkerIndex(id) else {
-            log(.warning, "hello from an unknown worker", ["drover.worker": id.rawValue])
+            log(.warning, "hello from an unknown worker", ["worker": id.rawValue])
             return
         }
         workers[i].connected = true
@@ -85,7 +85,7 @@ extension SupervisorCore {
 
     mutating func ready(_ id: WorkerID, now: Instant) {
         guard let i = liveWorkerIndex(id) else {
-            log(.warning, "ready from an unknown worker", ["drover.worker": id.rawValue])
+            log(.warning, "ready from an unknown worker", ["worker": id.rawValue])
             return
         }
         workers[i].connected = true
@@ -111,7 +111,7 @@ extension SupervisorCore {
 
     mutating func exited(pid: Int32, exit: WorkerExit, now: Instant) {
         guard let i = workers.firstIndex(where: { $0.pid == pid && $0.state.isLive }) else {
-            log(.warning, "exit of an unknown process (\(exit))", ["drover.pid": "\(pid)"])
+            log(.warning, "exit of an unknown process (\(exit))", ["pid": "\(pid)"])
             return
         }
         let worker = workers[i]

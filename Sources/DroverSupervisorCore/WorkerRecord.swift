@@ -20,8 +20,8 @@ struct WorkerRecord: Hashable, Sendable {
     var retireReason: DrainReason?
 
     var metadata: [String: String] {
-        var metadata = ["drover.worker": id.rawValue, "drover.slot": slot.description]
-        if let pid { metadata["drover.pid"] = "\(pid)" }
+        var metadata = ["worker": id.rawValue, "slot": slot.description]
+        if let pid { metadata["pid"] = "\(pid)" }
         return metadata
     }
 

@@ -77,15 +77,15 @@ public final class ServeFixture: Sendable {
     /// The pids named in "worker ready" lines, in order.
     public func readyPIDs() -> [Int32] {
         lines("worker ready").compactMap { line in
-            line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
+            line.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst("pid=".count)) }
         }
     }
 
     /// Every worker pid the log mentions.
     public func workerPIDs() -> [Int32] {
         Array(Set(log.split(whereSeparator: { $0 == " " || $0 == "\n" })
-            .filter { $0.hasPrefix("drover.pid=") }
-            .compactMap { Int32($0.dropFirst("drover.pid=".count)) }))
+            .filter { $0.hasPrefix("pid=") }
+            .compactMap { Int32($0.dropFirst("pid=".count)) }))
     }
 
     /// Runs `drover ARGS` against this supervisor (its admin socket) and Redis; returns exit code and output.

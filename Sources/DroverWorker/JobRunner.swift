@@ -27,6 +27,11 @@ public final class JobRunner: Sendable {
         self.logger = logger
     }
 
+    /// The jobs whose handlers run now.
+    public var runningJobIDs: [JobID] {
+        running.report(now: .now).map(\.id)
+    }
+
     /// Asks the loop to stop reserving; `run` returns once the running jobs are finished and acked.
     public func drain() {
         mailbox.post(.drain)
@@ -43,8 +48,10 @@ public final class JobRunner: Sendable {
     /// Runs until `drain()` is called and the last job is acked.
     public func run() async {
         var loop = LoopState(concurrency: configuration.concurrency, retryDelay: configuration.retryDelay)
+        let cancellations = await subscribeToCancellations()
         await withDiscardingTaskGroup { group in
             group.addTask { [self] in await sweepTimeouts() }
+            group.addTask { [self] in await followCancellations(from: cancellations) }
             while true {
                 if !loop.pendingAcks.isEmpty {
                     if loop.canReserve {
@@ -80,6 +87,8 @@ public final class JobRunner: Sendable {
                     case .finished(let outcome):
                         loop.inFlight -= 1
                         loop.pendingAcks.append(outcome)
+                    case .released:
+                        loop.inFlight -= 1
                     case .waitEnded(let jobs):
                         loop.waiting = false
                         loop.inFlight += jobs.count

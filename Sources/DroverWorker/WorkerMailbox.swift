@@ -7,6 +7,8 @@ enum WorkerEvent: Sendable {
     case finished(JobOutcome)
     /// The blocking wait for new work returned (woken or timed out), with the jobs leased as it woke.
     case waitEnded([ReservedJob])
+    /// A user cancelled a running job: its handler was stopped, and its slot is free with nothing to ack.
+    case released
     /// Stop reserving, finish what runs, then return.
     case drain
 }

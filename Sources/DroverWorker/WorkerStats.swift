@@ -23,6 +23,11 @@ public final class WorkerStatsBox: Sendable {
         state.withLock { $0.stats.activeJobs += count }
     }
 
+    /// A job left without an outcome of its own (a user cancelled it): neither completed nor failed.
+    func released() {
+        state.withLock { $0.stats.activeJobs -= 1 }
+    }
+
     func finished(succeeded: Bool, micros: Int64) {
         state.withLock { s in
             s.stats.activeJobs -= 1

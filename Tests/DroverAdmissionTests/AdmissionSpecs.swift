@@ -74,6 +74,38 @@ struct AdmissionSpecs {
         #expect(policy.estimatedWaitMs == 1_000)
     }
 
+    @Test("an idle queue keeps the drain rate it measured under load")
+    func idleKeepsTheDrainRate() {
+        var policy = policy()
+        policy.sample(depth: 1_000, nowMs: 0)
+        policy.sample(depth: 800, nowMs: 1_000)  // 200 jobs/s under a backlog
+        policy.sample(depth: 0, nowMs: 2_000)  // the last 800 in a second: at least 800 jobs/s
+        let measured = policy.drainRatePerSecond
+        #expect(measured == 380)  // 200 moved 30 % of the way to 800
+        for second in 3...3_600 { policy.sample(depth: 0, nowMs: Int64(second) * 1_000) }
+        #expect(policy.drainRatePerSecond == measured)
+        for _ in 0..<19 { _ = policy.admit(.normal, nowMs: 3_600_500) }
+        #expect(policy.estimatedWaitMs == 50)  // 19 jobs at 380/s
+    }
+
+    @Test("a queue that stops draining gets bounded estimates, however long it stays stuck")
+    func stuckQueueEstimatesStayBounded() {
+        var policy = policy()
+        policy.sample(depth: 1_000, nowMs: 0)
+        policy.sample(depth: 800, nowMs: 1_000)
+        // The workers are gone: the depth stays put, and the rate decays toward zero but never reaches it.
+        for second in 2...5_000 { policy.sample(depth: 800, nowMs: Int64(second) * 1_000) }
+        let rate = policy.drainRatePerSecond ?? 0
+        #expect(rate > 0 && rate < 1e-300)
+        #expect(policy.estimatedWaitMs == AdmissionPolicy.longestEstimatedWaitMs)
+        #expect(policy.retryAfterSeconds(excess: 1_000_000) == 60)
+        guard case .refuse(let seconds, _) = policy.admit(.low, nowMs: 5_000_100) else {
+            Issue.record("low admitted at depth 800 > 600")
+            return
+        }
+        #expect(seconds == 60)
+    }
+
     @Test("Retry-After is the time to drain the excess at the measured rate, within bounds")
     func retryAfterFollowsTheDrainRate() {
         var policy = policy()

@@ -157,6 +157,12 @@ struct ConfigurationErrorTests {
         #expect(error.description == "supervisor.concurrency: must be at least 1, got 0 (line 2)")
     }
 
+    @Test func aBadRedisURLIsNamedWithoutItsPassword() throws {
+        let error = try loadError("redis:\n  url: redis://app:hunter2@127.0.0.1:6379/abc\n")
+        #expect(error.description.hasPrefix("redis.url: must be redis://"))
+        #expect(!error.description.contains("hunter2"))
+    }
+
     @Test func badValuesOfEveryFormatAreRefused() throws {
         let cases: [(yaml: String, key: String, reasonContains: String)] = [
             ("mode: cluster\n", "mode", "must be one of single, multi, distributed"),
@@ -165,6 +171,10 @@ struct ConfigurationErrorTests {
             ("redis:\n  url: redis://\n", "redis.url", "must be redis://"),
             ("redis:\n  url: redis://host:99999\n", "redis.url", "must be redis://"),
             ("redis:\n  url: unix://relative.sock\n", "redis.url", "unix:///path"),
+            ("redis:\n  url: redis://127.0.0.1:6379/abc\n", "redis.url", "database \"abc\""),
+            ("redis:\n  url: redis://127.0.0.1:6379/0/x\n", "redis.url", "must be redis://"),
+            ("redis:\n  url: redis://127.0.0.1:6379?db=1\n", "redis.url", "only supported for unix://"),
+            ("redis:\n  url: unix:///run/redis.sock?fast=1\n", "redis.url", "must be redis://"),
             ("http:\n  listen: localhost\n", "http.listen", "HOST:PORT"),
             ("http:\n  listen: \"127.0.0.1:65536\"\n", "http.listen", "0 to 65535"),
             ("http:\n  listen: \":8080\"\n", "http.listen", "HOST:PORT"),

@@ -45,7 +45,7 @@ struct APIRoutingTests {
         #expect(record.payload["userId"]?.stringValue == "u1")
     }
 
-    @Test("GET job answers exactly the documented fields")
+    @Test("GET job answers the documented fields, plus the payload and limits it was sent with")
     func jobShape() async throws {
         let (api, _) = makeAPI()
         let submitted = await api.call("POST", "/api/rag/noop?mode=async", body: #"{"sleepMs": 1}"#)
@@ -53,7 +53,10 @@ struct APIRoutingTests {
         let response = await api.call("GET", "/api/rag/job/" + id)
         #expect(response.status == 200)
         let fields = try #require(response.jsonBody?.objectValue)
-        #expect(Set(fields.keys) == ["jobId", "type", "status", "priority", "progress", "attempts", "createdAt"])
+        #expect(Set(fields.keys) == [
+            "jobId", "type", "status", "priority", "progress", "attempts", "createdAt", "payload", "retries", "timeout",
+        ])
+        #expect(fields["payload"]?["sleepMs"] == .int(1))
         #expect(fields["status"]?.stringValue == "waiting")
         #expect(fields["type"]?.stringValue == "noop")
     }
@@ -111,7 +114,7 @@ struct APIRoutingTests {
         }
     }
 
-    @Test("with a token, /api needs the exact bearer token; health endpoints stay open")
+    @Test("with a token, all of /api needs the exact bearer token (the scheme in any case); health endpoints stay open")
     func bearerAuth() async throws {
         let (api, _) = makeAPI(token: "s3cret")
         let missing = await api.call("GET", "/api/rag/queue/status")
@@ -122,11 +125,15 @@ struct APIRoutingTests {
         #expect(longer.status == 401)
         let right = await api.call("GET", "/api/rag/queue/status", authorization: "Bearer s3cret")
         #expect(right.status == 200)
+        #expect(await api.call("GET", "/api/rag/queue/status", authorization: "BEARER s3cret").status == 200)
+        #expect(await api.call("GET", "/api/rag/queue/status", authorization: "Bearer\ts3cret").status == 401)
+        #expect(missing.headers["WWW-Authenticate"] == "Bearer")
+        #expect(await api.call("GET", "/api").status == 401)
         #expect(await api.call("GET", "/healthz").status == 200)
         #expect(await api.call("GET", "/metrics").status == 200)
     }
 
-    @Test("a dead job shows in the DLQ and is retried back to waiting; a job that is not dead is 404")
+    @Test("a dead job shows in the DLQ with its attempts, and is retried back to waiting; a job that is not dead is 404")
     func deadLetterRetry() async throws {
         let (api, queue) = makeAPI()
         let id = try #require(try await queue.enqueue([JobRequest(type: .noop, retries: 0)]).first?.id)
@@ -134,7 +141,14 @@ struct APIRoutingTests {
         let lease = try #require(leased.first?.lease)
         _ = try await queue.finish([JobOutcome(lease: lease, kind: .failed(error: "boom", retryable: false), durationMicros: 1)])
         let list = await api.call("GET", "/api/rag/dlq?type=noop")
-        #expect(list.jsonBody?["jobs"]?.arrayValue?.first?["jobId"]?.stringValue == id.rawValue)
+        let dead = try #require(list.jsonBody?["jobs"]?.arrayValue?.first)
+        #expect(dead["jobId"]?.stringValue == id.rawValue)
+        #expect(dead["error"]?.stringValue == "boom")
+        let history = try #require(dead["history"]?.arrayValue)
+        #expect(history.count == 1)
+        #expect(history.first?["attempt"] == .int(1))
+        #expect(history.first?["error"]?.stringValue == "boom")
+        #expect(history.first?["workerId"]?.stringValue == "w")
         let retried = await api.call("POST", "/api/rag/dlq/\(id.rawValue)/retry")
         #expect(retried.status == 200)
         #expect(try await queue.job(id)?.status == .waiting)

@@ -33,8 +33,16 @@ struct BadRequestTests {
         .init(name: "evaluate entry without relevantIds", method: "POST", target: "/api/rag/evaluate", body: #"{"queries": [{"query": "q"}]}"#, status: 400, code: "invalid_request"),
         .init(name: "options not an object", method: "POST", target: "/api/rag/search", body: #"{"query": "x", "options": 3}"#, status: 400, code: "invalid_request"),
         .init(name: "topK absurd", method: "POST", target: "/api/rag/search", body: #"{"query": "x", "options": {"topK": 1000000}}"#, status: 400, code: "invalid_request"),
+        .init(name: "topK past what search runs", method: "POST", target: "/api/rag/search", body: #"{"query": "x", "options": {"topK": 101}}"#, status: 400, code: "invalid_request"),
+        .init(name: "perDocument negative", method: "POST", target: "/api/rag/search", body: #"{"query": "x", "options": {"perDocument": -3}}"#, status: 400, code: "invalid_request"),
+        .init(name: "perDocument not a number", method: "POST", target: "/api/rag/ask", body: #"{"query": "x", "options": {"perDocument": "2"}}"#, status: 400, code: "invalid_request"),
         .init(name: "nesting too deep", method: "POST", target: "/api/rag/noop", body: String(repeating: "[", count: 100) + String(repeating: "]", count: 100), status: 400, code: "invalid_request"),
         .init(name: "duplicate key", method: "POST", target: "/api/rag/ask", body: #"{"query": "a", "query": "b"}"#, status: 400, code: "invalid_request"),
+        .init(name: "noop sleepMs negative", method: "POST", target: "/api/rag/noop", body: #"{"sleepMs": -5}"#, status: 400, code: "invalid_request"),
+        .init(name: "noop sleepMs a string", method: "POST", target: "/api/rag/noop", body: #"{"sleepMs": "5"}"#, status: 400, code: "invalid_request"),
+        .init(name: "noop sleepMs past ten minutes", method: "POST", target: "/api/rag/noop", body: #"{"sleepMs": 600001}"#, status: 400, code: "invalid_request"),
+        .init(name: "noop holdMB absurd", method: "POST", target: "/api/rag/noop", body: #"{"holdMB": 1000000}"#, status: 400, code: "invalid_request"),
+        .init(name: "noop fail not a string", method: "POST", target: "/api/rag/noop", body: #"{"fail": true}"#, status: 400, code: "invalid_request"),
         .init(name: "unknown job type", method: "POST", target: "/api/rag/fly", body: "{}", status: 404, code: "not_found"),
         .init(name: "mode unknown", method: "POST", target: "/api/rag/noop?mode=later", body: "{}", status: 400, code: "invalid_request"),
         .init(name: "timeoutMs absurd", method: "POST", target: "/api/rag/noop?timeoutMs=99999999999", body: "{}", status: 400, code: "invalid_request"),
@@ -60,6 +68,9 @@ struct BadRequestTests {
         #expect(errorCode(response) == bad.code)
         let message = try #require(response.jsonBody?["error"]?["message"]?.stringValue)
         #expect(!message.isEmpty)
+        if bad.status == 405 {
+            #expect(response.headers["Allow"]?.isEmpty == false, "a 405 names the methods allowed")
+        }
         // Nothing was enqueued, and the API still answers.
         for type in JobType.allCases { #expect(try await queue.counts(of: type).waiting == 0) }
         #expect(await api.call("GET", "/healthz").status == 200)

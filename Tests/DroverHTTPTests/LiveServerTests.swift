@@ -99,8 +99,15 @@ struct LiveServerTests {
             let api = LiveAPI(port: port, token: "t0ken-for-tests")
             try await api.waitUntilReady()
 
-            #expect(try await open.send("GET", "/api/rag/queue/status").status == 401)
+            let missing = try await open.send("GET", "/api/rag/queue/status")
+            #expect(missing.status == 401)
+            #expect(missing.headers["www-authenticate"] == "Bearer")
             #expect(try await wrong.send("POST", "/api/rag/noop", body: "{}").status == 401)
+            #expect(try await open.send("GET", "/api/nothing/here").status == 401)
+            // Refused before its body is read: a stranger cannot make the server buffer a megabyte.
+            let stranger = try await open.send("POST", "/api/rag/noop", body: String(repeating: "x", count: 2_000_000))
+            #expect(stranger.status == 401)
+            #expect(try await open.send("GET", "/api/rag/queue/status", headers: ["Authorization": "bearer t0ken-for-tests"]).status == 200)
             #expect(try await open.send("GET", "/healthz").status == 200)
             #expect(try await api.send("GET", "/api/rag/queue/status").status == 200)
 

@@ -13,6 +13,33 @@ struct QueueContractFailureTests {
     }
 
     @Test(arguments: QueueBackend.allCases)
+    func jitterNeverStretchesABackoffPastTheLongest(_ backend: QueueBackend) async throws {
+        var policy = QueuePolicy()
+        // Ten minutes, so that no job comes back for its retry while the test still reserves.
+        policy.retryBaseMs = 600_000
+        policy.retryMaxMs = 600_000
+        policy.retryJitter = 0.5
+        try await withQueue(backend, policy: policy) { queue in
+            var delays: [(atLeast: Int64, atMost: Int64)] = []
+            for _ in 0..<20 {
+                _ = try await queue.enqueueOne(request(retries: 1))
+                let (_, lease) = try #require(try await queue.reserveOne())
+                let before = nowMs()
+                let result = try await queue.fail(lease, "boom")
+                let after = nowMs()
+                guard case .retryScheduled(let atMs) = result else {
+                    Issue.record("a first failure of two attempts should be retried, got \(result)")
+                    return
+                }
+                delays.append((atMs - after, atMs - before))
+            }
+            #expect(delays.allSatisfy { $0.atLeast <= 600_000 }, "a backoff past the cap: \(delays)")
+            // Each draw stays at the cap with odds 1/2, so twenty that all do would mean no jitter at all.
+            #expect(delays.contains { $0.atMost < 600_000 }, "no backoff was jittered below the cap: \(delays)")
+        }
+    }
+
+    @Test(arguments: QueueBackend.allCases)
     func failedJobRunsAgainAfterItsBackoffAndIsDeadAfterTheLastRetry(_ backend: QueueBackend) async throws {
         let policy = Self.fastRetries
         try await withQueue(backend, policy: policy) { queue in

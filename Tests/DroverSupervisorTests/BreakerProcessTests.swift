@@ -16,12 +16,12 @@ struct BreakerProcessTests {
 
     /// The (worker id, pid) of the newest ready worker of `slot`, and how many have been ready there.
     func current(_ slot: String, _ serve: ServeFixture) -> (id: String, pid: Int32, readies: Int)? {
-        let lines = serve.lines("worker ready").filter { $0.contains("drover.slot=\(slot) ") || $0.hasSuffix("drover.slot=\(slot)") }
+        let lines = serve.lines("worker ready").filter { $0.contains("slot=\(slot) ") || $0.hasSuffix("slot=\(slot)") }
         guard let last = lines.last else { return nil }
         func field(_ name: String) -> String? {
             last.split(separator: " ").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
         }
-        guard let id = field("drover.worker"), let pid = field("drover.pid").flatMap({ Int32($0) }) else { return nil }
+        guard let id = field("worker"), let pid = field("pid").flatMap({ Int32($0) }) else { return nil }
         return (id, pid, lines.count)
     }
 

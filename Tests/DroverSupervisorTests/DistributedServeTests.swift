@@ -149,7 +149,7 @@ extension ServeFixture {
     /// The worker ids named in "worker ready" lines, in order.
     func readyWorkers() -> [String] {
         lines("worker ready").compactMap { line in
-            line.split(separator: " ").first { $0.hasPrefix("drover.worker=") }.map { String($0.dropFirst("drover.worker=".count)) }
+            line.split(separator: " ").first { $0.hasPrefix("worker=") }.map { String($0.dropFirst("worker=".count)) }
         }
     }
 }

@@ -9,7 +9,7 @@ struct SpareWorkerTests {
     /// The pids named in "spare ready" lines, in order.
     static func sparePIDs(_ serve: ServeFixture) -> [Int32] {
         serve.lines("spare ready").compactMap { line in
-            line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
+            line.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst("pid=".count)) }
         }
     }
 

@@ -57,7 +57,7 @@ struct StickyRoutingProcessTests {
             let client = RedisClient(url: serve.redis.url)
             defer { Task { await client.close() } }
             let readyLine = try #require(serve.lines("worker ready").first)
-            let victim = try #require(readyLine.split(separator: " ").first { $0.hasPrefix("drover.worker=") }.map { String($0.dropFirst("drover.worker=".count)) })
+            let victim = try #require(readyLine.split(separator: " ").first { $0.hasPrefix("worker=") }.map { String($0.dropFirst("worker=".count)) })
             let victimPID = try #require(serve.readyPIDs().first)
             let queuedForVictim = (try await client.send(["LLEN", "drover:{rag:noop}:sticky:" + victim])).int ?? 0
             #expect(queuedForVictim > 10, "the victim's sticky queue should still hold jobs")

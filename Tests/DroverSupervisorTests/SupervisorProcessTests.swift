@@ -94,8 +94,8 @@ struct SupervisorProcessTests {
 
 /// The pid of the worker with this id, from the supervisor's log.
 func pid(of workerID: String, in serve: ServeFixture) -> Int32? {
-    serve.lines("worker ready").first { $0.contains("drover.worker=\(workerID)") }.flatMap { line in
-        line.split(separator: " ").first { $0.hasPrefix("drover.pid=") }.flatMap { Int32($0.dropFirst("drover.pid=".count)) }
+    serve.lines("worker ready").first { $0.contains("worker=\(workerID)") }.flatMap { line in
+        line.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst("pid=".count)) }
     }
 }
 

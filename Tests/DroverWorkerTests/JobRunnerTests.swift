@@ -22,17 +22,19 @@ struct JobRunnerTests {
         #expect(worker.runner.stats.snapshot.completedJobs == 50)
     }
 
-    @Test func neverRunsMoreJobsAtOnceThanItsConcurrency() async throws {
+    @Test func neverRunsOrLeasesMoreJobsAtOnceThanItsConcurrency() async throws {
         let redis = try await RedisServer()
         defer { redis.stop() }
         let queue = RedisJobQueue(url: redis.url)
-        let probe = ConcurrencyProbe(sleep: .milliseconds(30))
+        let probe = ConcurrencyProbe(sleep: .milliseconds(30), queue: queue)
         let ids = try await queue.enqueue((0..<30).map { noop(index: $0) }).map(\.id)
         let worker = RunningWorker.start(queue: queue, concurrency: 3, handlers: [.noop: probe])
         try await eventually("all jobs completed") { try await statuses(queue, ids).allSatisfy { $0 == .completed } }
         await worker.stop()
         #expect(probe.most <= 3)
         #expect(probe.most >= 1)
+        #expect(probe.mostLeased <= 3, "the worker held more leases than it has slots")
+        #expect(probe.mostLeased >= 1)
     }
 
     @Test func jobPastItsTimeoutIsCancelledAndCountsAsAFailedAttempt() async throws {
@@ -47,6 +49,20 @@ struct JobRunnerTests {
         #expect(record.error == "timed out after 100 ms")
         #expect(record.history.count == 1)
         #expect(record.history.first?.workerID == "test-worker")
+    }
+
+    @Test func cancellingARunningJobStopsItsHandlerAndFreesItsSlot() async throws {
+        let redis = try await RedisServer()
+        defer { redis.stop() }
+        let queue = RedisJobQueue(url: redis.url)
+        let worker = RunningWorker.start(queue: queue, concurrency: 1)
+        try await expectCancelFreesTheSlot(queue: queue, worker: worker)
+    }
+
+    @Test func cancellingARunningJobStopsItsHandlerInSingleMode() async throws {
+        let queue = InMemoryJobQueue()
+        let worker = RunningWorker.start(queue: queue, concurrency: 1)
+        try await expectCancelFreesTheSlot(queue: queue, worker: worker)
     }
 
     @Test func unreadableStoredJobGoesToTheDeadLetterQueueAndTheWorkerKeepsRunning() async throws {
@@ -200,4 +216,21 @@ func completedBy(_ worker: String, _ queue: any JobQueue, _ ids: [JobID]) async 
         if let record = try await queue.job(id), record.status == .completed, record.workerID == worker { count += 1 }
     }
     return count
+}
+
+/// Cancels a job whose handler would otherwise hold the worker's only slot for ten minutes, and
+/// expects the next job to run in that slot, with nothing counted as completed or failed for the
+/// cancelled one. The cancel comes as soon as the job runs: the worker listens before it reserves.
+private func expectCancelFreesTheSlot(queue: any JobQueue, worker: RunningWorker) async throws {
+    let long = try await queue.enqueue([noop(sleepMs: NoopHandler.maxSleepMs, timeoutMs: 2 * NoopHandler.maxSleepMs)])[0].id
+    try await eventually("job running") { worker.runner.runningJobIDs == [long] }
+    #expect(try await queue.cancel(long) == .cancelled)
+    let next = try await queue.enqueue([noop(index: 1)])[0].id
+    try await eventually("the next job ran in the freed slot") { try await queue.job(next)?.status == .completed }
+    await worker.stop()
+    #expect(try await queue.job(long)?.status == .cancelled)
+    let stats = worker.runner.stats.snapshot
+    #expect(stats.completedJobs == 1)
+    #expect(stats.failedJobs == 0)
+    #expect(stats.activeJobs == 0)
 }

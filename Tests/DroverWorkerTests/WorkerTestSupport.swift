@@ -31,14 +31,20 @@ struct RunningWorker {
     }
 }
 
-/// A handler that counts how many of its jobs run at once.
+/// A handler that counts how many of its jobs run at once and, while each runs, how many jobs the
+/// queue has leased out: a worker that leased ahead of its free slots would show more leases than runs.
 final class ConcurrencyProbe: JobHandler {
-    private let state = Mutex((running: 0, most: 0))
+    private let state = Mutex((running: 0, most: 0, mostLeased: 0))
     let sleep: Duration
+    let queue: any JobQueue
 
-    init(sleep: Duration) { self.sleep = sleep }
+    init(sleep: Duration, queue: any JobQueue) {
+        self.sleep = sleep
+        self.queue = queue
+    }
 
     var most: Int { state.withLock { $0.most } }
+    var mostLeased: Int { state.withLock { $0.mostLeased } }
 
     func handle(_ job: Job, context: JobContext) async throws -> JSONValue {
         state.withLock { s in
@@ -46,6 +52,8 @@ final class ConcurrencyProbe: JobHandler {
             s.most = max(s.most, s.running)
         }
         defer { state.withLock { $0.running -= 1 } }
+        let leased = try await queue.counts(of: job.type).active
+        state.withLock { $0.mostLeased = max($0.mostLeased, leased) }
         try await Task.sleep(for: sleep)
         return .object(["ok": .bool(true)])
     }
