@@ -176,7 +176,13 @@ let package = Package(
         .executableTarget(name: "drover", dependencies: ["DroverCLI"]),
 
         // Real-part helpers for tests: redis-server on a temp socket, drover processes.
-        .target(name: "DroverTestSupport", dependencies: ["DroverPosix", "DroverRedis", "DroverQueue", "DroverRedisQueue"]),
+        .target(name: "DroverTestSupport", dependencies: [
+            "DroverPosix", "DroverRedis", "DroverQueue", "DroverRedisQueue",
+            // For the loopback webhook receiver.
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         .testTarget(name: "DroverQueueTests", dependencies: [
             "DroverQueue", "DroverRedisQueue", "DroverRedis", "DroverTestSupport",

@@ -82,4 +82,39 @@ struct ServeWiringTests {
             }
         }
     }
+
+    @Test("a finished job's result is POSTed to its webhook on a loopback receiver, once listed in allowHosts")
+    func webhookDeliveredEndToEnd() async throws {
+        let receiver = try await WebhookReceiver.start()
+        do {
+            try await deliverToWebhook(receiver)
+        } catch {
+            await receiver.stop()
+            throw error
+        }
+        await receiver.stop()
+    }
+
+    private func deliverToWebhook(_ receiver: WebhookReceiver) async throws {
+        try await withServe(workers: 1, environment: ["DROVER_HTTP_WEBHOOKS_ALLOW_HOSTS": "127.0.0.1"]) { serve in
+            try await serve.waitForReady(1)
+            let api = LiveAPI(port: try await serve.httpPort())
+            try await api.waitUntilReady()
+            let body = JSONValue.object(["webhook": .string(receiver.url("/done")), "echo": .string("hello")]).serialized()
+            let submitted = try await api.send("POST", "/api/rag/noop?mode=async", body: body)
+            #expect(submitted.status == 202, "\(submitted.bodyText)")
+            let id = try #require(submitted.json?["jobId"]?.stringValue)
+            try await eventually("the webhook was called") { receiver.calls.count == 1 }
+            let call = try #require(receiver.calls.first)
+            #expect(call.path == "/done")
+            #expect(call.headers["x-drover-job-id"] == id)
+            let delivered = try JSONValue(parsing: call.body)
+            #expect(delivered["jobId"]?.stringValue == id)
+            #expect(delivered["status"]?.stringValue == "completed")
+            #expect(delivered["result"]?["echo"]?.stringValue == "hello")
+            // Unlisted loopback ports are still refused at the door: the list names hosts, not one receiver.
+            let refused = try await api.send("POST", "/api/rag/noop?mode=async", body: #"{"webhook": "http://localhost:9/done"}"#)
+            #expect(refused.status == 400 && refused.errorCode == "invalid_request", "\(refused.bodyText)")
+        }
+    }
 }

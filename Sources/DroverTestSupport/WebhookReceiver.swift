@@ -5,12 +5,13 @@ import Synchronization
 
 /// A real webhook receiver on 127.0.0.1, port 0: records every call and answers with the next
 /// status of its script (200 once the script is used up).
-final class WebhookReceiver: Sendable {
+public final class WebhookReceiver: Sendable {
     /// One call as received.
-    struct Call: Sendable {
-        let path: String
-        let headers: [String: String]
-        let body: String
+    public struct Call: Sendable {
+        public let path: String
+        /// Header names in lower case.
+        public let headers: [String: String]
+        public let body: String
     }
 
     final class Log: Sendable {
@@ -27,11 +28,11 @@ final class WebhookReceiver: Sendable {
     let channel: any Channel
     let log: Log
 
-    var port: Int { channel.localAddress?.port ?? 0 }
-    var calls: [Call] { log.calls.withLock { $0 } }
-    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+    public var port: Int { channel.localAddress?.port ?? 0 }
+    public var calls: [Call] { log.calls.withLock { $0 } }
+    public func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    static func start(answering script: [Int] = []) async throws -> WebhookReceiver {
+    public static func start(answering script: [Int] = []) async throws -> WebhookReceiver {
         let log = Log(script: script)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -50,7 +51,7 @@ final class WebhookReceiver: Sendable {
         self.log = log
     }
 
-    func stop() async {
+    public func stop() async {
         try? await channel.close()
     }
 
