@@ -13,6 +13,8 @@ public struct PoolStatus: Hashable, Sendable {
     public var readyWorkers: Int?
     /// The autoscaler; nil from older supervisors.
     public var autoscale: AutoscaleStatus?
+    /// Restarts since the supervisor started, by reason; nil from older supervisors.
+    public var restartsByReason: [String: Int]?
 
     public init(mode: String, desiredWorkers: Int, workers: [WorkerStatus], degradedReason: String? = nil, queueDepth: Int? = nil) {
         self.mode = mode
@@ -33,6 +35,7 @@ extension PoolStatus {
             "queueDepth": queueDepth.map { .int($0) } ?? .null,
             "readyWorkers": readyWorkers.map { .int($0) } ?? .null,
             "autoscale": autoscale?.json ?? .null,
+            "restartsByReason": restartsByReason.map { counts in .object(counts.mapValues { .int($0) }) } ?? .null,
         ])
     }
 
@@ -52,6 +55,19 @@ extension PoolStatus {
         readyWorkers = try fields.optionalInt("readyWorkers")
         if let value = fields.members["autoscale"], value != .null {
             autoscale = try AutoscaleStatus(json: value)
+        }
+        if let value = fields.members["restartsByReason"], value != .null {
+            guard let members = value.objectValue else {
+                throw AdminProtocolError(.invalidResponse, "status restartsByReason must be an object")
+            }
+            var counts: [String: Int] = [:]
+            for (reason, count) in members {
+                guard let count = count.intValue, count >= 0 else {
+                    throw AdminProtocolError(.invalidResponse, "status restartsByReason.\(reason) must be a count")
+                }
+                counts[reason] = count
+            }
+            restartsByReason = counts
         }
     }
 

@@ -13,6 +13,8 @@ public final class APIMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let requestTimers: [String: CoreMetrics.Timer]
+    /// Accepted → finished, per queue, of the jobs this server accepted.
+    private let jobTimers: [JobType: CoreMetrics.Timer]
     private let responses = Mutex<[Int: CoreMetrics.Counter]>([:])
     private let refusals: [JobPriority: CoreMetrics.Counter]
     private let unavailable: CoreMetrics.Counter
@@ -27,6 +29,8 @@ public final class APIMetrics: Sendable {
     private let queueGauges: [JobType: [String: CoreMetrics.Gauge]]
     /// Per-worker gauges, by worker id; dropped when the worker is gone.
     private let workerGauges = Mutex<[String: WorkerGauges]>([:])
+    /// Restart counters by reason, with the count each has been brought up to.
+    private let restarts = Mutex<[String: (counter: CoreMetrics.Counter, counted: Int)]>([:])
 
     /// The routes whose latency is measured; anything else counts as `other`.
     static let routes = ["submit_sync", "submit_async", "job", "cancel", "queue_status", "queue_metrics", "dlq", "documents", "health", "metrics", "other"]
@@ -45,7 +49,15 @@ public final class APIMetrics: Sendable {
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
             .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
         ]
+        factory.durationHistogramBuckets["drover_job_duration_seconds"] = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+            .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
+        ]
         self.factory = factory
+        jobTimers = Dictionary(uniqueKeysWithValues: JobType.allCases.map { type in
+            (type, CoreMetrics.Timer(label: "drover_job_duration_seconds", dimensions: [("queue", type.queueName)], factory: factory))
+        })
         requestTimers = Dictionary(uniqueKeysWithValues: Self.routes.map { route in
             (route, CoreMetrics.Timer(label: "drover_http_request_duration_seconds", dimensions: [("route", route)], factory: factory))
         })
@@ -66,6 +78,10 @@ public final class APIMetrics: Sendable {
                 (state, CoreMetrics.Gauge(label: "drover_queue_jobs", dimensions: [("queue", type.queueName), ("state", state)], factory: factory))
             }))
         })
+    }
+
+    func recordJob(_ type: JobType, latency: Duration) {
+        jobTimers[type]?.record(duration: latency)
     }
 
     func recordRequest(route: String, status: Int, duration: Duration) {
@@ -111,6 +127,7 @@ public final class APIMetrics: Sendable {
         actualWorkers.record(pool.workers.count)
         readyWorkers.record(pool.readyWorkers ?? pool.workers.filter { WorkerStatus.readyStates.contains($0.state) }.count)
         autoscaleEnabled.record(pool.autoscale?.enabled == true ? 1 : 0)
+        recordRestarts(pool.restartsByReason ?? [:])
         workerGauges.withLock { known in
             var seen = Set<String>()
             for worker in pool.workers {
@@ -136,6 +153,18 @@ public final class APIMetrics: Sendable {
             for (id, entry) in known where !seen.contains(id) {
                 entry.gauges.forEach { $0.destroy() }
                 known[id] = nil
+            }
+        }
+    }
+
+    /// The supervisor keeps totals; a Prometheus counter only grows, so each gets the difference.
+    private func recordRestarts(_ totals: [String: Int]) {
+        restarts.withLock { known in
+            for (reason, total) in totals {
+                let entry = known[reason] ?? (CoreMetrics.Counter(
+                    label: "drover_worker_restarts_total", dimensions: [("reason", reason)], factory: factory), 0)
+                if total > entry.counted { entry.counter.increment(by: total - entry.counted) }
+                known[reason] = (entry.counter, max(total, entry.counted))
             }
         }
     }

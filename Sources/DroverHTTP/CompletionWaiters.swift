@@ -51,11 +51,17 @@ final class CompletionWaiters: Sendable {
     private let logger: Logger
     /// Told of every job that a worker started: admission control counts them out of the depth.
     private let onStarted: @Sendable (Int) -> Void
+    /// Told of each tracked job's latency (accepted → finished) as it finishes: the metrics histogram.
+    private let onFinished: @Sendable (JobType, Duration) -> Void
 
-    init(queue: any JobQueue, limit: Int, recentCapacity: Int = 16_384, logger: Logger, onStarted: @escaping @Sendable (Int) -> Void) {
+    init(
+        queue: any JobQueue, limit: Int, recentCapacity: Int = 16_384, logger: Logger,
+        onStarted: @escaping @Sendable (Int) -> Void, onFinished: @escaping @Sendable (JobType, Duration) -> Void = { _, _ in }
+    ) {
         self.queue = queue
         self.limit = limit
         self.onStarted = onStarted
+        self.onFinished = onFinished
         self.state = Mutex(State(recentCapacity: recentCapacity))
         self.logger = logger
     }
@@ -142,14 +148,16 @@ final class CompletionWaiters: Sendable {
     /// Notes when a job was accepted, so its latency (accepted → finished) can be measured.
     func track(_ id: JobID, since start: ContinuousClock.Instant) {
         let now = ContinuousClock.now
-        state.withLock { state in
+        let finished = state.withLock { state in
             if state.recent[id] != nil {
                 // It finished before we got here: its latency is (about) now.
                 state.latencies[id.type, default: LatencyWindow()].record(Self.milliseconds(now - start))
-                return
+                return true
             }
             state.submitted.insert(start, for: id)
+            return false
         }
+        if finished { onFinished(id.type, now - start) }
     }
 
     /// The p50/p95/p99 latency (ms) and sample count of jobs of `type` submitted through this server.
@@ -160,15 +168,18 @@ final class CompletionWaiters: Sendable {
 
     private func deliver(_ event: JobEvent) {
         let now = ContinuousClock.now
-        let resumed = state.withLock { state -> [Waiter] in
+        let (resumed, latency) = state.withLock { state -> ([Waiter], Duration?) in
             state.remember(event)
+            var latency: Duration?
             if let start = state.submitted.removeValue(forKey: event.id) {
+                latency = now - start
                 state.latencies[event.id.type, default: LatencyWindow()].record(Self.milliseconds(now - start))
             }
-            guard let waiters = state.waiters.removeValue(forKey: event.id) else { return [] }
+            guard let waiters = state.waiters.removeValue(forKey: event.id) else { return ([], latency) }
             state.waiterCount -= waiters.count
-            return Array(waiters.values)
+            return (Array(waiters.values), latency)
         }
+        if let latency { onFinished(event.id.type, latency) }
         for waiter in resumed { waiter.continuation.resume(returning: event.status) }
     }
 

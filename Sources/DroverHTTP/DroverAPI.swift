@@ -34,7 +34,10 @@ public final class DroverAPI: Sendable {
         let admission = AdmissionController(
             queue: queue, settings: settings.admission, interval: settings.depthSampleInterval, metrics: metrics, logger: logger)
         self.admission = admission
-        self.waiters = CompletionWaiters(queue: queue, limit: settings.maxSyncWaiters, logger: logger) { admission.started($0) }
+        let metrics = self.metrics
+        self.waiters = CompletionWaiters(
+            queue: queue, limit: settings.maxSyncWaiters, logger: logger,
+            onStarted: { admission.started($0) }, onFinished: { metrics.recordJob($0, latency: $1) })
     }
 
     /// Runs the background parts (the event subscription of sync waiters, depth sampling) until cancelled.

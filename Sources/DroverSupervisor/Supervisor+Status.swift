@@ -26,6 +26,7 @@ extension Supervisor {
             mode: mode, desiredWorkers: snapshot.desiredWorkers, workers: workers,
             degradedReason: snapshot.degradedReasons.isEmpty ? nil : snapshot.degradedReasons.joined(separator: "; "))
         status.readyWorkers = snapshot.readyWorkers
+        status.restartsByReason = snapshot.restartsByReason
         let scaler = snapshot.autoscaler
         status.autoscale = AutoscaleStatus(
             enabled: scaler.policy.enabled, lastSampledWaiting: scaler.lastSample?.waiting,

@@ -146,6 +146,7 @@ extension SupervisorCore {
         slots[s].current = nil
         guard case .running = phase, !slots[s].retiring else { return }
         slots[s].lastFailure = cause
+        restartsByReason[RestartReason.forExit(stop: stopReason, outcome: exit.outcome), default: 0] += 1
         switch exit.outcome {
         case .configurationInvalid:
             slots[s].haltedReason = "bad configuration (exit \(WorkerExitCode.configurationInvalid.rawValue))"

@@ -46,7 +46,8 @@ extension SupervisorCore {
                     nextSpawnAt: slot.respawnAt, haltedReason: slot.haltedReason, retiring: slot.retiring,
                     lastFailure: slot.lastFailure, breaker: slot.breaker.state)
             },
-            autoscaler: autoscaler)
+            autoscaler: autoscaler,
+            restartsByReason: restartsByReason)
     }
 
     var runningJobs: Int {

@@ -64,6 +64,7 @@ extension SupervisorCore {
     mutating func beginReplacement(workerAt i: Int, reason: DrainReason, now: Instant) {
         guard let s = slotIndex(workers[i].slot) else { return }
         workers[i].retireReason = reason
+        restartsByReason[RestartReason.forReplacement(reason), default: 0] += 1
         log(.notice, "replacing worker (\(reason.rawValue)); it drains once its replacement is ready", workers[i].metadata)
         spawn(slotAt: s, now: now)
     }

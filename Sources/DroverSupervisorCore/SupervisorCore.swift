@@ -25,6 +25,8 @@ public struct SupervisorCore: Sendable {
     var drainProgress: DrainProgress?
     var spares = SpareRecord()
     var autoscaler: Autoscaler
+    /// Restarts since start, by `RestartReason` label.
+    var restartsByReason: [String: Int] = [:]
     /// Actions decided during the current call; `finish` hands them out.
     var pending: [SupervisorAction] = []
 

@@ -22,6 +22,8 @@ public struct SupervisorSnapshot: Hashable, Sendable {
     public let slots: [SlotSnapshot]
     /// The autoscaler's last sample and step (its policy says whether it is enabled).
     public let autoscaler: Autoscaler
+    /// Restarts since start, by reason (`crashed`, `hung`, `memory`, `reload`, …).
+    public let restartsByReason: [String: Int]
 
     public var isDegraded: Bool { !degradedReasons.isEmpty }
 }

@@ -29,6 +29,7 @@ struct AdminProtocolTests {
         var scaled = Self.status
         scaled.readyWorkers = 1
         scaled.autoscale = AutoscaleStatus(enabled: true, lastSampledWaiting: 5_000, lastStep: "up to 8 workers: 5000 waiting", lastStepAgoMs: 1_200)
+        scaled.restartsByReason = ["crashed": 2, "memory": 1]
         scaled.workers[0].breaker = "open"
         scaled.workers[0].cache = CacheCounts(l1Hits: 7, l1Misses: 3, l2Hits: 2, l2Misses: 1)
         for response in [AdminResponse.status(Self.status), .status(degraded), .status(scaled), .ok("scaling to 4 workers"), .error("no worker \"x\""),

@@ -131,7 +131,9 @@ struct LoadTestTests {
     ])
     func brokenAnswers(path: String, kind: String) async throws {
         let server = try await LoopbackHTTPServer.start()
-        var made = try options(server.url(path), concurrency: 2, seconds: 0.4)
+        // Two seconds, though a healthy machine fails a request every millisecond or so: under a full
+        // parallel test run a lane can spend a large part of a short run waiting for the CPU.
+        var made = try options(server.url(path), concurrency: 2, seconds: 2)
         // Short only where the timeout is what is tested: elsewhere a loaded machine could turn a
         // slow answer into a timeout and hide the kind under test.
         if kind == "requestTimeout" { made.requestTimeout = .milliseconds(150) }

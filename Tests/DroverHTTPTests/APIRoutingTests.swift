@@ -11,7 +11,11 @@ func makeAPI(token: String = "", mutate: (inout APISettings) -> Void = { _ in })
     settings.authToken = token
     mutate(&settings)
     let environment = APIEnvironment(
-        poolStatus: { PoolStatus(mode: "multi", desiredWorkers: 2, workers: [WorkerStatus(id: "w-1", pid: 42, state: "ready")]) },
+        poolStatus: {
+            var pool = PoolStatus(mode: "multi", desiredWorkers: 2, workers: [WorkerStatus(id: "w-1", pid: 42, state: "ready")])
+            pool.restartsByReason = ["crashed": 2, "memory": 1]
+            return pool
+        },
         isShuttingDown: { false })
     return (DroverAPI(queue: queue, settings: settings, environment: environment, logger: Logger(label: "test")), queue)
 }
@@ -112,6 +116,11 @@ struct APIRoutingTests {
         for series in ["drover_http_request_duration_seconds", "drover_worker_rss_bytes", "drover_workers_desired", "drover_workers_actual", "drover_worker_status"] {
             #expect(text.contains(series), "missing \(series)")
         }
+        // Restarts by reason are counters that carry the supervisor's totals, however often it is scraped.
+        _ = await api.call("GET", "/metrics")
+        let again = String(decoding: await api.call("GET", "/metrics").body, as: UTF8.self)
+        #expect(again.contains(#"drover_worker_restarts_total{reason="crashed"} 2"#), "\(again)")
+        #expect(again.contains(#"drover_worker_restarts_total{reason="memory"} 1"#))
     }
 
     @Test("with a token, all of /api needs the exact bearer token (the scheme in any case); health endpoints stay open")

@@ -70,6 +70,9 @@ struct LiveServerTests {
             let metrics = try await api.send("GET", "/metrics")
             #expect(metrics.bodyText.contains("drover_worker_rss_bytes{worker="))
             #expect(metrics.bodyText.contains("drover_queue_jobs{"))
+            // The latency histogram of the jobs this server accepted and saw finish (the sync and async ones above).
+            let jobCount = metrics.bodyText.split(separator: "\n").first { $0.hasPrefix(#"drover_job_duration_seconds_count{queue="rag:noop"}"#) }
+            #expect((jobCount?.split(separator: " ").last).flatMap { Int($0) } ?? 0 >= 2, "\(jobCount ?? "no job latency histogram")")
 
             // Bad input over the socket: 413 for a huge body, 400 for broken JSON; still healthy.
             let huge = #"{"query": ""# + String(repeating: "a", count: 2 << 20) + #""}"#

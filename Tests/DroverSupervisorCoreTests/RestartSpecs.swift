@@ -14,6 +14,24 @@ struct RestartSpecs {
         #expect(pool.state(w) == .offline(.signaled(signal: 9), at: pool.now))
     }
 
+    @Test func restartsAreCountedByReasonAndAShrinkingPoolCountsNone() throws {
+        var pool = SimulatedPool()
+        let ids = pool.start(workers: 3)
+        pool.exit(ids[0], .signaled(signal: 9))
+        pool.exit(ids[1], .exited(code: 0))  // a current worker that leaves on its own is replaced too
+        #expect(pool.snapshot.restartsByReason == ["crashed": 1, "exited": 1])
+        // An operator's drain replaces the worker (its successor first).
+        try pool.command(.drain(worker: ids[2].rawValue))
+        #expect(pool.snapshot.restartsByReason == ["crashed": 1, "exited": 1, "operator": 1])
+        // Shrinking the pool drains a worker for good: its exit is no restart.
+        pool.boot(.id("w1.2"))
+        pool.boot(.id("w2.2"))
+        try pool.command(.scale(to: 2))
+        let drained = try #require(pool.snapshot.workers.first { if case .draining = $0.state { true } else { false } })
+        pool.exit(drained.id, .exited(code: 0))
+        #expect(pool.snapshot.restartsByReason == ["crashed": 1, "exited": 1, "operator": 1])
+    }
+
     @Test func crashLoopSpawnsAtMostTwelveTimesIn45SecondsAndNeverGivesUp() {
         var pool = SimulatedPool()
         pool.handle(.started(desiredWorkers: 1))
