@@ -17,7 +17,7 @@ public enum RestartReason {
         switch outcome {
         case .crashed: return "crashed"
         case .bootFailed: return "boot_failed"
-        case .configurationInvalid: return "bad_configuration"
+        case .configurationInvalid: return "bad_configuration"  // not counted: the slot halts
         case .drained: return "exited"
         }
     }

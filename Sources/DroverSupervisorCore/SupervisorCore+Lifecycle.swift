@@ -146,7 +146,10 @@ extension SupervisorCore {
         slots[s].current = nil
         guard case .running = phase, !slots[s].retiring else { return }
         slots[s].lastFailure = cause
-        restartsByReason[RestartReason.forExit(stop: stopReason, outcome: exit.outcome), default: 0] += 1
+        // A bad configuration halts the slot instead: nothing restarts until a reload.
+        if exit.outcome != .configurationInvalid {
+            restartsByReason[RestartReason.forExit(stop: stopReason, outcome: exit.outcome), default: 0] += 1
+        }
         switch exit.outcome {
         case .configurationInvalid:
             slots[s].haltedReason = "bad configuration (exit \(WorkerExitCode.configurationInvalid.rawValue))"

@@ -1,8 +1,8 @@
 import DroverQueue
 
 extension JobRunner {
-    /// Cancels a running job (the supervisor saw it overrun, or a user cancelled it): its handler
-    /// is cancelled and the attempt is reported failed at once. Unknown or finished jobs are ignored.
+    /// Cancels a running attempt the supervisor saw overrun its timeout: its handler is cancelled and
+    /// the attempt is reported failed at once. Unknown or finished jobs are ignored.
     public func cancel(_ id: String, reason: String) {
         guard let jobID = JobID(id) else { return }
         for entry in running.takeAll(of: jobID) {
@@ -12,15 +12,12 @@ extension JobRunner {
         }
     }
 
-    /// Stops the handler of a job the queue has already marked cancelled, and frees its slot.
-    /// Nothing is reported: the cancel revoked the lease, so the queue would refuse any outcome.
+    /// Asks the handler of a job the queue has already marked cancelled to stop. Its slot is freed
+    /// when the handler returns, not before, so a handler slow to notice never runs beside the
+    /// slot's next job; nothing is reported, as the cancel revoked the lease. A lease of the job
+    /// still on its way here is refused when it arrives.
     func stopCancelled(_ id: JobID) {
-        for entry in running.takeAll(of: id) {
-            entry.task?.cancel()
-            logger.info("job cancelled by a user; its handler is stopped", metadata: ["job": "\(id)"])
-            stats.released()
-            mailbox.post(.released)
-        }
+        for task in running.markCancelled(id) { task.cancel() }
     }
 
     /// Subscribes to cancellations of this worker's job types; nil if the queue cannot be reached now.
@@ -35,16 +32,16 @@ extension JobRunner {
 
     /// Stops each cancelled job for as long as the loop runs, so that it does not hold its slot
     /// until its handler returns. `first` is the subscription made before the loop's first reserve,
-    /// so no job can start unheard. A lost subscription is made again; a cancel missed meanwhile
-    /// only costs the slot until the handler ends, and the queue refuses its result then.
+    /// so a cancel published after that is heard. A lost subscription is made again; a cancel missed
+    /// meanwhile only costs the slot until the handler ends, and the queue refuses its result then.
     func followCancellations(from first: AsyncStream<JobEvent>?) async {
         var subscription = first
         while !Task.isCancelled {
             if let events = subscription {
                 for await event in events { stopCancelled(event.id) }
             }
-            if Task.isCancelled { return }
-            try? await Task.sleep(for: configuration.maxRetryDelay)
+            // A cancelled sleep means the loop is over: subscribing again could wait out connect timeouts.
+            do { try await Task.sleep(for: configuration.maxRetryDelay) } catch { return }
             subscription = await subscribeToCancellations()
         }
     }

@@ -1,8 +1,9 @@
 import DroverQueue
 
 extension JobRunner {
-    /// Starts one reserved job. Its outcome goes to the mailbox exactly once: when the handler
-    /// returns, or when the sweeper finds it past its timeout, whichever takes it from `running` first.
+    /// Starts one reserved job. Its outcome (or, for a job a user cancelled, the release of its slot)
+    /// goes to the mailbox exactly once: when the handler returns, or when the sweeper finds it past
+    /// its timeout, whichever takes it from `running` first.
     ///
     /// One unstructured task per job, not a child of the loop's group, because a job that overran
     /// must be cancelled on its own; the loop still waits for every job through `inFlight`.
@@ -19,11 +20,23 @@ extension JobRunner {
                     durationMicros: 0))
                 return
             }
-            running.register(job, lease: lease, now: .now)
+            guard running.register(job, lease: lease, now: .now) else {
+                // Cancelled while its lease was on the way here: the queue holds nothing to ack.
+                logger.info("job cancelled by a user before it started", metadata: ["job": "\(job.id)"])
+                release()
+                return
+            }
             let task = Task { [self] in
                 let kind = await execute(job, lease: lease, handler: handler)
                 guard let entry = running.take(lease) else { return }
-                report(JobOutcome(lease: lease, kind: kind, durationMicros: Self.micros(since: entry.started)))
+                if entry.cancelled {
+                    logger.info("job cancelled by a user; its handler stopped", metadata: [
+                        "job": "\(job.id)", "ms": "\(Self.micros(since: entry.started) / 1000)",
+                    ])
+                    release()
+                } else {
+                    report(JobOutcome(lease: lease, kind: kind, durationMicros: Self.micros(since: entry.started)))
+                }
             }
             running.attach(task, to: lease)
         }
@@ -47,6 +60,12 @@ extension JobRunner {
     }
 
     static let sweepInterval = Duration.milliseconds(100)
+
+    /// Frees the slot of an attempt that ends without an outcome to ack (a user cancelled its job).
+    func release() {
+        stats.released()
+        mailbox.post(.released)
+    }
 
     func report(_ outcome: JobOutcome) {
         let succeeded: Bool

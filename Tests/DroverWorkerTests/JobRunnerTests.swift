@@ -55,14 +55,16 @@ struct JobRunnerTests {
         let redis = try await RedisServer()
         defer { redis.stop() }
         let queue = RedisJobQueue(url: redis.url)
-        let worker = RunningWorker.start(queue: queue, concurrency: 1)
-        try await expectCancelFreesTheSlot(queue: queue, worker: worker)
+        let probe = CancellationProbe()
+        let worker = RunningWorker.start(queue: queue, concurrency: 1, handlers: [.noop: probe])
+        try await expectCancelFreesTheSlot(queue: queue, worker: worker, probe: probe)
     }
 
     @Test func cancellingARunningJobStopsItsHandlerInSingleMode() async throws {
         let queue = InMemoryJobQueue()
-        let worker = RunningWorker.start(queue: queue, concurrency: 1)
-        try await expectCancelFreesTheSlot(queue: queue, worker: worker)
+        let probe = CancellationProbe()
+        let worker = RunningWorker.start(queue: queue, concurrency: 1, handlers: [.noop: probe])
+        try await expectCancelFreesTheSlot(queue: queue, worker: worker, probe: probe)
     }
 
     @Test func unreadableStoredJobGoesToTheDeadLetterQueueAndTheWorkerKeepsRunning() async throws {
@@ -221,12 +223,14 @@ func completedBy(_ worker: String, _ queue: any JobQueue, _ ids: [JobID]) async 
 /// Cancels a job whose handler would otherwise hold the worker's only slot for ten minutes, and
 /// expects the next job to run in that slot, with nothing counted as completed or failed for the
 /// cancelled one. The cancel comes as soon as the job runs: the worker listens before it reserves.
-private func expectCancelFreesTheSlot(queue: any JobQueue, worker: RunningWorker) async throws {
+private func expectCancelFreesTheSlot(queue: any JobQueue, worker: RunningWorker, probe: CancellationProbe) async throws {
     let long = try await queue.enqueue([noop(sleepMs: NoopHandler.maxSleepMs, timeoutMs: 2 * NoopHandler.maxSleepMs)])[0].id
     try await eventually("job running") { worker.runner.runningJobIDs == [long] }
     #expect(try await queue.cancel(long) == .cancelled)
     let next = try await queue.enqueue([noop(index: 1)])[0].id
     try await eventually("the next job ran in the freed slot") { try await queue.job(next)?.status == .completed }
+    // The slot is freed only once the handler has returned, so by now it was cut short.
+    #expect(probe.stoppedCount == 1)
     await worker.stop()
     #expect(try await queue.job(long)?.status == .cancelled)
     let stats = worker.runner.stats.snapshot

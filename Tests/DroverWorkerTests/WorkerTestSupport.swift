@@ -59,6 +59,23 @@ final class ConcurrencyProbe: JobHandler {
     }
 }
 
+/// Sleeps `payload.sleepMs` like a noop, and counts the sleeps that cancellation cut short.
+final class CancellationProbe: JobHandler {
+    private let stopped = Mutex(0)
+
+    var stoppedCount: Int { stopped.withLock { $0 } }
+
+    func handle(_ job: Job, context: JobContext) async throws -> JSONValue {
+        do {
+            try await Task.sleep(for: .milliseconds(job.payload["sleepMs"]?.intValue ?? 0))
+        } catch {
+            stopped.withLock { $0 += 1 }
+            throw error
+        }
+        return job.payload
+    }
+}
+
 func noop(sleepMs: Int = 0, index: Int = 0, timeoutMs: Int = 30_000, retries: Int = 2) -> JobRequest {
     JobRequest(type: .noop, payload: .object(["sleepMs": .int(sleepMs), "i": .int(index)]), timeoutMs: timeoutMs, retries: retries)
 }

@@ -2,20 +2,20 @@
 ///
 /// Every operation is O(1): inserts go round a ring of keys, and the key an insert overwrites
 /// leaves the dictionary, unless it was inserted again since (then its newer slot keeps it).
-struct RecentMap<Key: Hashable, Value> {
+public struct RecentMap<Key: Hashable, Value> {
     private var entries: [Key: (value: Value, slot: Int)] = [:]
     private var order: [Key?]
     private var next = 0
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         order = Array(repeating: nil, count: max(1, capacity))
     }
 
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 
-    subscript(key: Key) -> Value? { entries[key]?.value }
+    public subscript(key: Key) -> Value? { entries[key]?.value }
 
-    mutating func insert(_ value: Value, for key: Key) {
+    public mutating func insert(_ value: Value, for key: Key) {
         if let old = order[next], entries[old]?.slot == next { entries[old] = nil }
         order[next] = key
         entries[key] = (value, next)
@@ -23,7 +23,9 @@ struct RecentMap<Key: Hashable, Value> {
     }
 
     @discardableResult
-    mutating func removeValue(forKey key: Key) -> Value? {
+    public mutating func removeValue(forKey key: Key) -> Value? {
         entries.removeValue(forKey: key)?.value
     }
 }
+
+extension RecentMap: Sendable where Key: Sendable, Value: Sendable {}

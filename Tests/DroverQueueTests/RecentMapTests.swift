@@ -1,4 +1,4 @@
-@testable import DroverHTTP
+import DroverQueue
 import Testing
 
 @Suite("RecentMap: a dictionary bounded by forgetting the oldest insertion")
