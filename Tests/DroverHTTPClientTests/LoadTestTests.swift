@@ -67,7 +67,7 @@ struct LoadTestTests {
     @Test("closed loop: every request is answered, over at most N kept-alive connections")
     func closedLoop() async throws {
         let server = try await LoopbackHTTPServer.start()
-        let report = await LoadTest(options: try options(server.url("/ok"), concurrency: 4)).run()
+        let report = await LoadTest(options: try options(server.url("/ok"), concurrency: 4, seconds: 2)).run()
         await server.stop()
         #expect(report.answered > 0)
         #expect(report.errorCount == 0)
@@ -107,7 +107,9 @@ struct LoadTestTests {
     @Test("chunked, interim and large answers are read to their end on kept-alive connections", arguments: ["/chunked", "/trickle", "/continue", "/big?bytes=200000"])
     func framings(path: String) async throws {
         let server = try await LoopbackHTTPServer.start()
-        let report = await LoadTest(options: try options(server.url(path), concurrency: 2, seconds: 0.3)).run()
+        // Two seconds: a trickled answer takes many writes, and under a full parallel test run a
+        // short run can end before the first one is whole.
+        let report = await LoadTest(options: try options(server.url(path), concurrency: 2, seconds: 2)).run()
         await server.stop()
         #expect(report.answered > 0)
         #expect(report.errorCount == 0, "\(report.errorSamples)")
@@ -119,7 +121,7 @@ struct LoadTestTests {
     @Test("a server that closes after each answer gets a new connection for each request")
     func reconnects() async throws {
         let server = try await LoopbackHTTPServer.start()
-        let report = await LoadTest(options: try options(server.url("/close"), concurrency: 2, seconds: 0.3)).run()
+        let report = await LoadTest(options: try options(server.url("/close"), concurrency: 2, seconds: 2)).run()
         await server.stop()
         #expect(report.answered > 1)
         #expect(report.errorCount == 0, "\(report.errorSamples)")
