@@ -143,7 +143,11 @@ struct LoadTestTests {
         await server.stop()
         #expect(report.answered == 0)
         #expect(report.errorCount >= 2)
-        #expect(report.errors[kind] == report.errorCount, "\(report.errors)")
+        // The short timeout bounds each reconnect too, and on a loaded machine one can run out of it:
+        // a connectTimeout is the same cause showing earlier, not a different kind of answer.
+        let sameCause: Set<String> = kind == "requestTimeout" ? [kind, "connectTimeout"] : [kind]
+        #expect(report.errors.keys.allSatisfy(sameCause.contains), "\(report.errors)")
+        #expect(report.errors[kind] ?? 0 >= 1, "\(report.errors)")
         // Each failure dropped its connection; the next request opened another.
         #expect(server.acceptedConnections >= report.errorCount)
     }
