@@ -5,10 +5,10 @@ import NIOPosix
 /// The load generator behind `drover loadtest`.
 ///
 /// Closed loop: `concurrency` connections, each sending its next request as soon as the last is
-/// answered, until `duration` is over. Open loop (`rate`): requests start on a fixed schedule
-/// whether or not earlier ones were answered, at most `concurrency` in flight; each latency counts
-/// from the request's scheduled time, so a stalled server cannot hide its stall (no coordinated
-/// omission). Requests under way at the end are waited for, up to the request timeout.
+/// answered, until `duration` is over (each sends at least one). Open loop (`rate`): requests
+/// start on a fixed schedule whether or not earlier ones were answered, at most `concurrency` in
+/// flight; each latency counts from the request's scheduled time, so a stalled server cannot hide
+/// its stall (no coordinated omission). Requests under way at the end are waited for, up to the request timeout.
 public struct LoadTest: Sendable {
     public let options: LoadTestOptions
     let template: RequestTemplate
@@ -100,15 +100,17 @@ final class LoopShare {
                 bound.value.tick(rate: rate, task: task)
             }
         } else {
-            for lane in lanes { sendClosedLoop(on: lane) }
+            // Each connection sends its first request even when the start itself came late (a stalled
+            // machine), so a short test still measures something rather than reporting nothing.
+            for lane in lanes { sendClosedLoop(on: lane, evenIfLate: true) }
         }
     }
 
 
     /// Closed loop: each answer sends the lane's next request, until the time is up.
-    private func sendClosedLoop(on lane: LoadLane) {
+    private func sendClosedLoop(on lane: LoadLane, evenIfLate: Bool = false) {
         let sent = clock.now
-        guard sent < end else {
+        guard sent < end || evenIfLate else {
             laneFinished(lane)
             return
         }

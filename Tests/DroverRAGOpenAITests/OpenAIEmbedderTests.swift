@@ -3,6 +3,7 @@ import DroverQueue
 import DroverRAG
 import DroverRAGHandlers
 import DroverRAGOpenAI
+import DroverTestSupport
 import DroverWorker
 import Testing
 
@@ -116,11 +117,14 @@ struct OpenAIEmbedderTests {
 
     @Test("a request that outlasts the timeout fails retryably, after the retries")
     func timesOut() async throws {
-        try await withStandIn(retries: 1, timeout: .milliseconds(200)) { server, endpoint in
+        // 1 s against the model's 5 s: long enough that a loaded machine still sends each attempt
+        // before it times out. The stand-in may read the second one after the client gave up on it.
+        try await withStandIn(retries: 1, timeout: .seconds(1)) { server, endpoint in
             let embedder = OpenAIEmbedder(endpoint: endpoint, model: "slow", dimensions: 4)
             let error = await openAIError { _ = try await embedder.embed(["a"]) }
             #expect(error?.retryable == true)
             #expect(error?.message.contains("requestTimeout") == true, "\(String(describing: error))")
+            #expect(await eventually { server.requests.count == 2 })
             #expect(server.requests.count == 2)
         }
     }
