@@ -15,7 +15,7 @@ extension RedisJobQueue {
         }
         guard limit > 0, !types.isEmpty else { return [] }
         let nowMs = WallClock.milliseconds()
-        return try await reserve(in: reserveOrder(types, nowMs: nowMs), workerID: workerID, limit: limit, nowMs: nowMs)
+        return try await reserve(in: reserveOrder(types, workerID: workerID, nowMs: nowMs), workerID: workerID, limit: limit, nowMs: nowMs)
     }
 
     /// Acks a batch and reserves the next one in a single round trip: the finish calls and the
@@ -28,7 +28,7 @@ extension RedisJobQueue {
             return (results, try await reserve(from: types, workerID: workerID, limit: limit))
         }
         let nowMs = WallClock.milliseconds()
-        let order = reserveOrder(types, nowMs: nowMs)
+        let order = reserveOrder(types, workerID: workerID, nowMs: nowMs)
         var (calls, slots) = finishCalls(outcomes)
         let finishCount = calls.count
         if let first = order.first { calls.append(reserveCall(first, workerID: workerID, limit: limit)) }
@@ -36,7 +36,7 @@ extension RedisJobQueue {
         let results = try Self.decodeFinish(replies[..<finishCount], slots: slots, outcomes: outcomes)
         guard let first = order.first else { return (results, []) }
         let batch = try Self.decodeReserve(replies[finishCount], type: first, workerID: workerID)
-        absorb(batch, of: first, nowMs: nowMs)
+        absorb(batch, of: first, workerID: workerID, nowMs: nowMs)
         var reserved = batch.jobs
         if reserved.count < limit && order.count > 1 {
             reserved += try await reserve(in: Array(order.dropFirst()), workerID: workerID, limit: limit - reserved.count, nowMs: nowMs)
@@ -45,12 +45,21 @@ extension RedisJobQueue {
     }
 
     /// The queues to try, starting one further along each call, skipping those empty a moment ago.
-    func reserveOrder(_ types: [JobType], nowMs: Int64) -> [JobType] {
-        hints.withLock { hints in
+    func reserveOrder(_ types: [JobType], workerID: String, nowMs: Int64) -> [JobType] {
+        withHints(of: workerID) { hints in
             hints.rotation &+= 1
             let start = hints.rotation % types.count
             let rotated = Array(types[start...] + types[..<start])
             return rotated.filter { (hints.emptyUntilMs[$0] ?? 0) <= nowMs }
+        }
+    }
+
+    /// Runs `body` on `workerID`'s hints. A process normally reserves for one worker id; one that
+    /// cycles through many (tests, tools) starts afresh past 64 rather than growing without bound.
+    func withHints<Result: Sendable>(of workerID: String, _ body: (inout ReserveHints) -> Result) -> Result {
+        hintsByWorker.withLock { book in
+            if book[workerID] == nil && book.count >= 64 { book.removeAll() }
+            return body(&book[workerID, default: ReserveHints()])
         }
     }
 
@@ -61,7 +70,7 @@ extension RedisJobQueue {
             let reply = try await run(call.script, type, call.arguments)
             let batch = try Self.decodeReserve(reply, type: type, workerID: workerID)
             reserved += batch.jobs
-            absorb(batch, of: type, nowMs: nowMs)
+            absorb(batch, of: type, workerID: workerID, nowMs: nowMs)
         }
         return reserved
     }
@@ -83,8 +92,8 @@ extension RedisJobQueue {
     /// A queue that had nothing is marked empty. So is one that a wake just emptied (`afterWake`):
     /// the worker's next step is another wait, which the next enqueue's marker ends. A plain
     /// reserve that took the last jobs does not mark it, as its caller may reserve again at once.
-    private func absorb(_ batch: ReserveBatch, of type: JobType, nowMs: Int64, afterWake: Bool = false) {
-        hints.withLock { hints in
+    private func absorb(_ batch: ReserveBatch, of type: JobType, workerID: String, nowMs: Int64, afterWake: Bool = false) {
+        withHints(of: workerID) { hints in
             if batch.waiting == 0 && (batch.jobs.isEmpty || afterWake) {
                 hints.emptyUntilMs[type] = nowMs + Self.emptyHintMs
             } else {
@@ -116,7 +125,7 @@ extension RedisJobQueue {
         } catch {
             throw Self.queueError(error)
         }
-        if wokenType(reply, prepared) != nil { return true }
+        if wokenType(reply, prepared, workerID: workerID ?? "") != nil { return true }
         // Timed out: true when it was a due job we slept for, which the next reserve promotes.
         if let dueAt = prepared.dueAt { return WallClock.milliseconds() >= dueAt }
         return false
@@ -134,7 +143,7 @@ extension RedisJobQueue {
         }
         // A scheduled job is already due: no wait, and the caller's own reserve promotes it.
         guard let prepared = try await prepareWait(in: types, stickyOf: workerID, timeout: timeout) else { return [] }
-        let guess = types.count == 1 ? types[0] : hints.withLock { $0.lastWoken }.flatMap { types.contains($0) ? $0 : nil }
+        let guess = types.count == 1 ? types[0] : withHints(of: workerID) { $0.lastWoken }.flatMap { types.contains($0) ? $0 : nil }
         let result: (reply: RedisReply, speculated: RedisReply?, followUp: RedisReply?)
         do {
             result = try await blocking.send(
@@ -148,7 +157,7 @@ extension RedisJobQueue {
         } catch {
             throw Self.queueError(error)
         }
-        let woken = wokenType(result.reply, prepared)
+        let woken = wokenType(result.reply, prepared, workerID: workerID)
         let nowMs = WallClock.milliseconds()
         var jobs: [ReservedJob] = []
         var failure: JobQueueError?
@@ -157,7 +166,7 @@ extension RedisJobQueue {
         func take(_ reply: RedisReply, of type: JobType) {
             do {
                 let batch = try Self.reserveBatch(reply, type: type, workerID: workerID)
-                absorb(batch, of: type, nowMs: nowMs, afterWake: type == woken)
+                absorb(batch, of: type, workerID: workerID, nowMs: nowMs, afterWake: type == woken)
                 jobs += batch.jobs
             } catch {
                 failure = failure ?? error
@@ -201,7 +210,7 @@ extension RedisJobQueue {
         // A delayed or backed-off job falls due without any write to wake us: sleep no longer than that.
         // The reserve that just emptied a queue saw its next due date; only other queues are asked.
         var known: [Int64] = []
-        let unknown: [JobType] = hints.withLock { hints in
+        let unknown: [JobType] = withHints(of: workerID ?? "") { hints in
             var unknown: [JobType] = []
             for type in types {
                 if let seen = hints.dueAtMs.removeValue(forKey: type), nowMs - seen.observedMs <= Self.dueHintMs {
@@ -235,12 +244,12 @@ extension RedisJobQueue {
 
     /// The queue whose marker ended the wait, or nil when it timed out; either way the empty-queue
     /// hints learn from it, and a wake is remembered as the next wait's guess.
-    private func wokenType(_ reply: RedisReply, _ prepared: PreparedWait) -> JobType? {
+    private func wokenType(_ reply: RedisReply, _ prepared: PreparedWait, workerID: String) -> JobType? {
         guard let type = prepared.queue(wokenBy: reply) else {
-            hints.withLock { $0.emptyUntilMs = [:] }
+            withHints(of: workerID) { $0.emptyUntilMs = [:] }
             return nil
         }
-        hints.withLock { hints in
+        withHints(of: workerID) { hints in
             hints.emptyUntilMs[type] = nil
             hints.lastWoken = type
         }

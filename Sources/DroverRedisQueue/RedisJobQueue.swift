@@ -14,7 +14,8 @@ public final class RedisJobQueue: JobQueue {
     let namespace: String
     let commands: RedisClient
     let blocking: RedisClient
-    let hints = Mutex(ReserveHints())
+    /// Each worker id's own hints: an "empty" verdict covers that worker's sticky list too.
+    let hintsByWorker = Mutex<[String: ReserveHints]>([:])
 
     /// Jobs per script call when enqueueing or finishing many: big enough to amortise the call,
     /// small enough that one script never holds Redis for long.
@@ -86,7 +87,7 @@ public final class RedisJobQueue: JobQueue {
     }
 }
 
-/// What a worker's queue remembers between reserves: which queue to try first, and which queues
+/// What a worker remembers between reserves: which queue to try first, and which queues
 /// were empty a moment ago, so an idle queue costs no round trip on every reserve.
 struct ReserveHints: Sendable {
     var rotation = 0
