@@ -40,6 +40,12 @@ public enum AdminClient {
             if errno.rawValue == EAGAIN {
                 throw AdminSocketError(.timedOut, "the supervisor at \(socketPath) took no request within \(timeout)")
             }
+            // A supervisor that refuses a caller (another uid, too many connections) answers and
+            // hangs up without reading, so the send may fail after its answer arrived: show that.
+            if case .line(let line) = LineReader.read(fd, limit: AdminProtocol.maxResponseLength),
+               let refusal = try? AdminResponse(jsonLine: line) {
+                return refusal
+            }
             throw AdminSocketError(.connectionClosed, "the supervisor at \(socketPath) closed the connection before taking the request", errno: errno)
         }
         switch LineReader.read(fd, limit: AdminProtocol.maxResponseLength) {

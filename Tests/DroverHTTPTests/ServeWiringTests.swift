@@ -6,7 +6,11 @@ import Testing
 struct ServeWiringTests {
     @Test("one user's jobs submitted over HTTP all run on one worker; webhooks follow the configured allow list; document states and pool metrics are served")
     func stickyRoutingDocumentsAndMetrics() async throws {
-        let environment = ["DROVER_ROUTING_STICKY": "true", "DROVER_HTTP_WEBHOOKS_ALLOW_HOSTS": "hooks.internal"]
+        // More slots than the test has jobs: a worker with every slot taken counts as overloaded,
+        // and the router then sends its users' jobs elsewhere, which a loaded machine could cause here.
+        let environment = [
+            "DROVER_ROUTING_STICKY": "true", "DROVER_HTTP_WEBHOOKS_ALLOW_HOSTS": "hooks.internal", "DROVER_SUPERVISOR_CONCURRENCY": "16",
+        ]
         try await withServe(workers: 2, environment: environment) { serve in
             try await serve.waitForReady(2)
             let api = LiveAPI(port: try await serve.httpPort())
