@@ -1,6 +1,7 @@
 import DroverJSON
 import DroverRAG
 import DroverRAGOpenAI
+import DroverTestSupport
 import Testing
 
 /// The `openai` chat generator against a stand-in OpenAI-compatible server that streams.
@@ -49,7 +50,7 @@ struct OpenAIChatGeneratorTests {
             let passages = self.passages
             let task = Task { try await generator.answer(query: "q", passages: passages, deadline: .now + .seconds(60)) }
             // Cancel once the stream has started, so the answer has something in it.
-            while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            try await eventually("the stand-in has the request") { !server.requests.isEmpty }
             try await Task.sleep(for: .milliseconds(400))
             task.cancel()
             let answer = try await task.value
