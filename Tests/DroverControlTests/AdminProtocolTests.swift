@@ -90,6 +90,19 @@ struct AdminProtocolTests {
         #expect(error?.code == .lineTooLong)
     }
 
+    @Test(arguments: [#""crashed""#, #"[2]"#, #"{"crashed":-1}"#, #"{"crashed":"2"}"#, #"{"crashed":2.5}"#])
+    func aStatusWithBadRestartCountsIsRefused(restarts: String) throws {
+        var pool = Self.status
+        pool.restartsByReason = ["crashed": 2]
+        let good = AdminResponse.status(pool).jsonLine
+        #expect(try AdminResponse(jsonLine: good) == .status(pool))
+        let field = #""restartsByReason":{"crashed":2}"#
+        try #require(good.contains(field), "\(good)")
+        let bad = good.replacing(field, with: #""restartsByReason":"# + restarts)
+        let error = #expect(throws: AdminProtocolError.self) { _ = try AdminResponse(jsonLine: bad) }
+        #expect(error?.code == .invalidResponse, "\(bad)")
+    }
+
     @Test func aResponseMissingItsFieldsIsRefused() {
         for line in [#"{"ok":true}"#, #"{"ok":false}"#, #"{"ok":"yes"}"#, #"{"ok":true,"status":{"mode":"multi"}}"#,
                      #"{"ok":true,"routes":{"u1":7}}"#] {
