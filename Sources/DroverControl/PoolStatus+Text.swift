@@ -50,10 +50,14 @@ extension PoolStatus {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 
-    /// One decimal, without Foundation's formatters.
+    /// One decimal place, without Foundation's formatters. The figures come from workers' heartbeats, which may carry any finite
+    /// number: past the range an `Int` holds, the value is shown as it is rather than trapping.
     private static func fixed(_ value: Double) -> String {
         guard value.isFinite else {
             return "-"
+        }
+        guard value.magnitude < 1e15 else {
+            return "\(value)"
         }
         let tenths = Int((value * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
@@ -63,6 +67,10 @@ extension PoolStatus {
     private static func duration(seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else {
             return "-"
+        }
+        // Over 30 million years: no real uptime, and beyond 9.2e18 `Int(seconds)` would trap.
+        guard seconds < 1e15 else {
+            return "\(seconds)s"
         }
         let total = Int(seconds)
         if total < 60 {

@@ -17,12 +17,14 @@ extension Duration {
 
 /// Fixed-point number formatting without Foundation's `String(format:)`.
 public enum DecimalText {
-    /// `value` with exactly `digits` digits after the point (`fixed(2.5, 2)` is `"2.50"`).
+    /// `value` with exactly `digits` digits after the point (`fixed(2.5, 2)` is `"2.50"`); a value
+    /// too large for that many digits in an `Int` is written as Swift writes it (`1e+20`).
     public static func fixed(_ value: Double, _ digits: Int) -> String {
-        guard value.isFinite else { return "\(value)" }
         var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
+        for _ in 0..<max(0, digits) { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
+        // Also false for NaN and infinities. Past 2^63 the conversions below would trap.
+        guard scaled < 9e18 else { return "\(value)" }
         let whole = Int(scaled / scale)
         let fraction = Int(scaled - Double(whole) * scale)
         let sign = value < 0 && scaled != 0 ? "-" : ""

@@ -128,6 +128,24 @@ struct AdminProtocolTests {
         }
     }
 
+    /// A worker's heartbeat may carry any finite number, and the supervisor passes it on.
+    @Test(arguments: [
+        #"{"avgLatencyMs":1e18,"memoryUsageMB":0,"cpuPercent":0,"uptime":0}"#,
+        #"{"avgLatencyMs":-922337203685477580.8,"memoryUsageMB":0,"cpuPercent":0,"uptime":0}"#,
+        #"{"avgLatencyMs":0,"memoryUsageMB":1e300,"cpuPercent":-1e19,"uptime":0}"#,
+        #"{"avgLatencyMs":0,"memoryUsageMB":0,"cpuPercent":0,"uptime":3922337203685477580770.5}"#,
+    ])
+    func statusTextShowsFiguresAnIntCannotHoldAsTheyAre(_ figures: String) throws {
+        let worker = #""id":"w","pid":1,"state":"s","activeJobs":0,"completedJobs":0,"failedJobs":0,"restarts":0,"#
+        let line = #"{"ok":true,"status":{"mode":"m","desiredWorkers":0,"workers":[{"# + worker + figures.dropFirst() + "]}}"
+        guard case .status(let status) = try AdminResponse(jsonLine: line) else {
+            Issue.record("not a status: \(line)")
+            return
+        }
+        let row = try #require(status.text.split(separator: "\n").last)
+        #expect(row.contains("e+"), "\(row)")
+    }
+
     @Test func statusTextShowsTheSummaryAndOneRowPerWorker() {
         let lines = Self.status.text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "mode multi: 1 of 2 workers ready, 3 desired, queue depth 17")
