@@ -10,6 +10,11 @@ struct RedisURLConnectionStringTests {
         "unix:///tmp/redis.sock",
         "unix:///run/drover/redis.sock?db=2",
         "unix:///tmp/r.sock?password=p%26w&db=4",
+        // Path characters that are URL syntax when written bare.
+        "unix:///tmp/a%3Fdb=5",
+        "unix:///tmp/100%25.sock",
+        "unix:///tmp/a%23b.sock",
+        "unix:///tmp/with%20space%40host.sock",
     ])
     func roundTrips(_ text: String) throws {
         let url = try RedisURL(parsing: text)
