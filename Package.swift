@@ -39,7 +39,8 @@ let package = Package(
             providers: [.apt(["libsystemd-dev"])]
         ),
 
-        // JSON values: a strict parser and serializer, shared by every module that reads or writes JSON.
+        // JSON values: a strict parser and serializer, shared by every module that reads or writes JSON;
+        // also the fixed-point number text that reports and the status table print.
         .target(name: "DroverJSON"),
 
         // The supervisor–worker control protocol: messages, versioning, framing. Pure: no sockets.

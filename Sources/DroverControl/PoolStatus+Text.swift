@@ -1,3 +1,5 @@
+import DroverJSON
+
 extension PoolStatus {
     /// The snapshot as `drover status` prints it for people: a summary line, then one row per worker.
     public var text: String {
@@ -50,18 +52,10 @@ extension PoolStatus {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 
-    /// One decimal place, without Foundation's formatters. The figures come from workers' heartbeats, which may carry any finite
-    /// number: past the range an `Int` holds, the value is shown as it is rather than trapping.
+    /// One decimal place; "-" for no figure. A heartbeat may carry any finite number, which
+    /// `DecimalText` writes as it is once an `Int` cannot hold it.
     private static func fixed(_ value: Double) -> String {
-        guard value.isFinite else {
-            return "-"
-        }
-        guard value.magnitude < 1e15 else {
-            return "\(value)"
-        }
-        let tenths = Int((value * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+        value.isFinite ? DecimalText.fixed(value, 1) : "-"
     }
 
     private static func duration(seconds: Double) -> String {
